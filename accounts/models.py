@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .choices import CLIENT_ROLES, GLOBAL_ROLES, PROVIDER_ROLES, Role
+
+
+class Membership(models.Model):
+    """Ties a user to the organisation they act for, with a role.
+
+    Client roles name a client entity, provider roles a service provider; the
+    global roles (catalogue manager, management) name neither. A user may hold
+    several memberships (e.g. staff of one provider and manager of another).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    provider = models.ForeignKey(
+        "providers.ServiceProvider",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    client = models.ForeignKey(
+        "clients.ClientEntity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Created by seed_demo; shown with a demo label everywhere."
+    )
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "provider"],
+                condition=Q(provider__isnull=False),
+                name="%(app_label)s_%(class)s_unique_provider_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "client"],
+                condition=Q(client__isnull=False),
+                name="%(app_label)s_%(class)s_unique_client_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(provider__isnull=True, client__isnull=True),
+                name="%(app_label)s_%(class)s_unique_global_role",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(CLIENT_ROLES), client__isnull=False, provider__isnull=True)
+                    | Q(role__in=sorted(PROVIDER_ROLES), provider__isnull=False, client__isnull=True)
+                    | Q(role__in=sorted(GLOBAL_ROLES), provider__isnull=True, client__isnull=True)
+                ),
+                name="%(app_label)s_%(class)s_organisation_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        org = self.provider or self.client
+        return f"{self.user} – {self.get_role_display()}" + (f" ({org.code})" if org else "")
+
+    def clean(self):
+        if self.role in CLIENT_ROLES and (not self.client_id or self.provider_id):
+            raise ValidationError(
+                {"client": "A client role needs a client entity and no provider."}
+            )
+        if self.role in PROVIDER_ROLES and (not self.provider_id or self.client_id):
+            raise ValidationError({"provider": "A provider role needs a provider and no client."})
+        if self.role in GLOBAL_ROLES and (self.provider_id or self.client_id):
+            raise ValidationError({"role": "A global role is not tied to an organisation."})

@@ -1,0 +1,126 @@
+"""One FilterSet per model, shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from clients.models import ClientEntity
+from core.filters import CodeChoiceFilter, KeywordFilter
+from providers.models import ServiceProvider
+
+from .choices import Clock, DeliveryMode, Lifecycle, MeasureKind, OfferingScope
+from .models import (
+    Designation,
+    FunctionalArea,
+    MinimumServiceStandard,
+    Offering,
+    OfferingCountry,
+    Service,
+)
+
+
+class FunctionalAreaFilterSet(django_filters.FilterSet):
+    q = KeywordFilter(search_fields=("code", "name", "description"))
+    ordering = django_filters.OrderingFilter(fields=("code", "name"))
+
+    class Meta:
+        model = FunctionalArea
+        fields = ["q"]
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    """Catalogue search: keywords, area, provider, delivery mode, location, country served."""
+
+    q = KeywordFilter(search_fields=("code", "name", "description"))
+    area = CodeChoiceFilter(queryset=FunctionalArea.objects.all())
+    provider = CodeChoiceFilter(
+        queryset=ServiceProvider.objects.all(), method="filter_provider", label="Provider"
+    )
+    delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices)
+    location_independent = django_filters.BooleanFilter()
+    lifecycle = django_filters.ChoiceFilter(choices=Lifecycle.choices)
+    country = django_filters.CharFilter(
+        method="filter_country", max_length=2, label="Country served (ISO code)"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("code", "code"), ("name", "name"), ("area__name", "area")),
+        field_labels={"code": "Code", "name": "Name", "area__name": "Area"},
+    )
+
+    class Meta:
+        model = Service
+        fields = ["q", "area", "provider", "delivery_mode", "location_independent", "lifecycle"]
+
+    def filter_provider(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Exists(Offering.objects.filter(service=OuterRef("pk"), provider=value)))
+
+    def filter_country(self, qs, name, value):
+        """Services offered to that country: by a global offering or one that lists it."""
+        if not value:
+            return qs
+        served = Offering.objects.filter(service=OuterRef("pk")).filter(
+            Q(scope=OfferingScope.GLOBAL)
+            | Exists(OfferingCountry.objects.filter(offering=OuterRef("pk"), country=value.upper()))
+        )
+        return qs.filter(Exists(served))
+
+
+class OfferingFilterSet(django_filters.FilterSet):
+    provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
+    service = CodeChoiceFilter(queryset=Service.objects.all())
+    area = CodeChoiceFilter(field_name="service__area", queryset=FunctionalArea.objects.all())
+    scope = django_filters.ChoiceFilter(choices=OfferingScope.choices)
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("service__code", "service"),
+            ("provider__code", "provider"),
+            ("cost_recovery_rate", "rate"),
+            ("lead_time_days", "lead_time"),
+        )
+    )
+
+    class Meta:
+        model = Offering
+        fields = ["provider", "service", "area", "scope"]
+
+
+class MinimumServiceStandardFilterSet(django_filters.FilterSet):
+    q = KeywordFilter(search_fields=("code", "service__name", "source"))
+    service = CodeChoiceFilter(queryset=Service.objects.all())
+    area = CodeChoiceFilter(field_name="service__area", queryset=FunctionalArea.objects.all())
+    kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
+    clock = django_filters.ChoiceFilter(choices=Clock.choices)
+    ordering = django_filters.OrderingFilter(
+        fields=(("code", "code"), ("service__code", "service"), ("target_pct", "target_pct"))
+    )
+
+    class Meta:
+        model = MinimumServiceStandard
+        fields = ["q", "service", "area", "kind", "clock"]
+
+
+class DesignationFilterSet(django_filters.FilterSet):
+    client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
+    provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
+    service = CodeChoiceFilter(queryset=Service.objects.all())
+    area = CodeChoiceFilter(queryset=FunctionalArea.objects.all())
+    effective_on = django_filters.DateFilter(method="filter_effective_on", label="In force on")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("client__code", "client"),
+            ("provider__code", "provider"),
+            ("effective_from", "effective_from"),
+        )
+    )
+
+    class Meta:
+        model = Designation
+        fields = ["client", "provider", "service", "area"]
+
+    def filter_effective_on(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(effective_from__lte=value).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=value)
+        )

@@ -1,0 +1,101 @@
+"""Reads of the catalogue: each selector owns its joins so callers get a fixed query count."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Designation,
+    FunctionalArea,
+    MinimumServiceStandard,
+    Offering,
+    OfferingCountry,
+    Service,
+)
+
+
+def area_queryset() -> QuerySet[FunctionalArea]:
+    return FunctionalArea.objects.annotate(service_count=Count("services")).order_by("name")
+
+
+def service_queryset() -> QuerySet[Service]:
+    """Services with their area and the number of providers offering each."""
+    return (
+        Service.objects.select_related("area")
+        .annotate(provider_count=Count("offerings", distinct=True))
+        .order_by("code")
+    )
+
+
+def offering_queryset() -> QuerySet[Offering]:
+    return Offering.objects.select_related(
+        "provider", "provider__duty_station", "service", "service__area"
+    ).prefetch_related(Prefetch("countries", queryset=OfferingCountry.objects.order_by("country")))
+
+
+def standard_queryset() -> QuerySet[MinimumServiceStandard]:
+    return MinimumServiceStandard.objects.select_related("service", "service__area")
+
+
+def designation_queryset() -> QuerySet[Designation]:
+    return Designation.objects.select_related("client", "service", "area", "provider")
+
+
+def in_force_on(day: dt.date) -> Q:
+    """Designations in force on ``day``."""
+    return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+
+
+def service_detail(*, code: str) -> Service:
+    """One service with its standards and the offerings of every provider."""
+    return (
+        Service.objects.select_related("area")
+        .prefetch_related(
+            Prefetch("standards", queryset=MinimumServiceStandard.objects.order_by("kind", "code")),
+            Prefetch("offerings", queryset=offering_queryset().order_by("provider__code")),
+        )
+        .get(code=code)
+    )
+
+
+def designations_for_service(
+    *, service: Service, client_ids, on: dt.date | None = None
+) -> list[Designation]:
+    """The designation in force for each of ``client_ids`` and ``service``.
+
+    A designation for the service itself wins over one for the service's area.
+    """
+    on = on or timezone.localdate()
+    rows = (
+        designation_queryset()
+        .filter(in_force_on(on), client_id__in=list(client_ids))
+        .filter(Q(service=service) | Q(area_id=service.area_id))
+        .order_by("client__code", "-effective_from")
+    )
+    chosen: dict[int, Designation] = {}
+    for row in rows:
+        current = chosen.get(row.client_id)
+        if current is None or (row.service_id and not current.service_id):
+            chosen[row.client_id] = row
+    return list(chosen.values())
+
+
+def designations_for_client(*, client, on: dt.date | None = None) -> list[Designation]:
+    """Designated providers of a client entity, in force on ``on``, by area then service."""
+    on = on or timezone.localdate()
+    return list(
+        designation_queryset()
+        .filter(in_force_on(on), client=client)
+        .order_by("area__name", "service__code", "provider__code")
+    )
+
+
+def designations_for_provider(*, provider, on: dt.date | None = None) -> list[Designation]:
+    """Client entities a provider is designated to serve, in force on ``on``."""
+    on = on or timezone.localdate()
+    return list(
+        designation_queryset()
+        .filter(in_force_on(on), provider=provider)
+        .order_by("client__code", "area__name", "service__code")
+    )

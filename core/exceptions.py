@@ -1,0 +1,12 @@
+"""The one application error that services raise for a rule a caller broke.
+
+Pages show ``message`` (and ``errors`` beside the fields); the API turns it into
+``{"message": ..., "errors": {field: [reason, ...]}}`` with HTTP 400.
+"""
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}

@@ -1,0 +1,123 @@
+"""Models every app shares: the provenance of reference data and the duty-station calendars."""
+
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]*$", "Use upper-case letters, digits and hyphens, e.g. RSCE or HR-ONB."
+)
+country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code, e.g. KE.")
+
+
+class ReferenceData(models.Model):
+    """Where a reference row comes from, and how far it was verified.
+
+    Rows whose ``verification`` starts with "illustrative" (or that say "not
+    verified") were made up or not checked: pages label them as such.
+    """
+
+    source = models.TextField(blank=True)
+    verification = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_illustrative(self) -> bool:
+        text = self.verification.lower()
+        return text.startswith("illustrative") or "not verified" in text or not text
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _timezones():
+        raise ValidationError(f"'{value}' is not an IANA time zone, e.g. Africa/Nairobi.")
+
+
+def _timezones() -> frozenset[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = frozenset(available_timezones())
+    return _TIMEZONES
+
+
+_TIMEZONES: frozenset[str] | None = None
+
+
+class DutyStation(ReferenceData):
+    """A duty station and its work calendar (DOMAIN §3).
+
+    ``working_hours`` maps ``mon``..``sun`` to local intervals
+    ``[["08:00", "12:30"], ["13:30", "17:00"]]``; holidays are separate rows.
+    The clock of a service record runs on its provider's duty-station calendar.
+    """
+
+    code = models.CharField(max_length=8, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=2, validators=[country_validator])
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    working_hours = models.JSONField(default=dict)
+    working_day_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(8),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal(24))],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        from core.clock import ClockError, WorkCalendar
+
+        try:
+            WorkCalendar.from_json(self.calendar_json(holidays=[]))
+        except ClockError as exc:
+            raise ValidationError({"working_hours": str(exc)}) from exc
+
+    def calendar_json(self, holidays=None) -> dict:
+        """The calendar in its JSON form (DOMAIN §3)."""
+        if holidays is None:
+            holidays = [h.date.isoformat() for h in self.holidays.all()]
+        return {
+            "code": self.code,
+            "name": self.name,
+            "timezone": self.timezone,
+            "working_hours": self.working_hours,
+            "holidays": sorted(holidays),
+            "working_day_hours": self.working_day_hours,
+        }
+
+    def work_calendar(self):
+        """The clock's calendar for this duty station (uses prefetched holidays if any)."""
+        from core.clock import WorkCalendar
+
+        return WorkCalendar.from_json(self.calendar_json())
+
+
+class Holiday(ReferenceData):
+    """A whole local date that is not worked at a duty station."""
+
+    duty_station = models.ForeignKey(DutyStation, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["duty_station", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty_station", "date"], name="%(app_label)s_%(class)s_unique_station_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty_station.code} {self.date:%Y-%m-%d} {self.name}".strip()

@@ -1,0 +1,53 @@
+"""Page building blocks every app's views use."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView, TemplateView
+
+
+class FilteredListView(LoginRequiredMixin, ListView):
+    """A paginated list driven by the same FilterSet as the API.
+
+    Subclasses set ``selector`` (the base queryset with its joins) and
+    ``filterset_class``. Invalid filters show their errors and an empty list.
+    """
+
+    selector = None
+    filterset_class = None
+    paginate_by = 25
+    default_ordering: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        qs = self.filterset.qs
+        if not self.request.GET.get("ordering") and self.default_ordering:
+            qs = qs.order_by(*self.default_ordering)
+        return qs
+
+    def get_base_queryset(self):
+        return type(self).selector()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        return context
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The landing page: what the signed-in user can do, by role."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from accounts.selectors import memberships_of
+
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = memberships_of(self.request.user)
+        return context

@@ -1,0 +1,1 @@
+"""Agreements, service records and compliance results (see the records and SLA modules)."""

@@ -1,0 +1,104 @@
+"""Every list page and list endpoint runs a fixed number of queries, whatever the row count.
+
+Each is requested twice, with more rows the second time; the counts must match and stay
+under the recorded ceiling so an N+1 regression fails the build.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.choices import Role
+from tests.factories import (
+    ClientEntityFactory,
+    DesignationFactory,
+    DutyStationFactory,
+    OfferingFactory,
+    ServiceFactory,
+    ServiceProviderFactory,
+    StandardFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+# url -> ceiling on queries (session/user lookups included for pages)
+API_LISTS = {
+    "/api/v1/duty-stations/": 6,
+    "/api/v1/holidays/": 5,
+    "/api/v1/providers/": 5,
+    "/api/v1/client-entities/": 5,
+    "/api/v1/areas/": 5,
+    "/api/v1/services/": 5,
+    "/api/v1/offerings/": 6,
+    "/api/v1/standards/": 5,
+    "/api/v1/designations/": 5,
+}
+PAGES = {
+    "/catalogue/": 8,
+    "/providers/": 8,
+    "/clients/": 8,
+    "detail-service": 9,
+    "/providers/UNON/": 10,
+    "/clients/UNEP/": 8,
+}
+
+
+def add_rows(n: int) -> None:
+    """Add ``n`` rows of every kind, including rows that the detail pages list."""
+    from catalogue.models import Service
+    from clients.models import ClientEntity
+    from providers.models import ServiceProvider
+
+    detail_service = Service.objects.order_by("code").first()
+    unon = ServiceProvider.objects.get(code="UNON")
+    unep = ClientEntity.objects.get(code="UNEP")
+    for _ in range(n):
+        OfferingFactory(service=detail_service).countries.create(country="KE")
+        OfferingFactory(provider=unon).countries.create(country="KE")
+        DesignationFactory(provider=unon)
+        DesignationFactory(client=unep)
+        offering = OfferingFactory(scope="regional")
+        offering.countries.create(country="KE")
+        offering.countries.create(country="UG")
+        StandardFactory(service=offering.service)
+        DesignationFactory(provider=offering.provider)
+        ClientEntityFactory()
+        ServiceProviderFactory()
+        ServiceFactory()
+        DutyStationFactory().holidays.create(date="2026-12-25")
+
+
+def count(request) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = request()
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("url", "ceiling"), API_LISTS.items())
+def test_api_list_query_count_is_fixed(url, ceiling):
+    api = APIClient()
+    api.force_login(user_with_role(Role.MANAGEMENT))  # a fresh user per request, as in real use
+    add_rows(2)
+    few = count(lambda: api.get(url, {"page_size": 500}))
+    add_rows(6)
+    many = count(lambda: api.get(url, {"page_size": 500}))
+    assert few == many
+    assert many <= ceiling
+
+
+@pytest.mark.parametrize(("url", "ceiling"), PAGES.items())
+def test_page_query_count_is_fixed(client, url, ceiling):
+    from catalogue.models import Service
+
+    if url == "detail-service":
+        url = f"/catalogue/services/{Service.objects.order_by('code').first().code}/"
+    client.force_login(user_with_role(Role.MANAGEMENT))
+    add_rows(2)
+    few = count(lambda: client.get(url))
+    add_rows(6)
+    many = count(lambda: client.get(url))
+    assert few == many
+    assert many <= ceiling
