@@ -5,6 +5,9 @@ from django.db.models import Q
 
 from .choices import CLIENT_ROLES, GLOBAL_ROLES, PROVIDER_ROLES, Role
 
+# Sorted so that the generated constraint (and its migration) is stable.
+_CLIENT, _PROVIDER, _GLOBAL = sorted(CLIENT_ROLES), sorted(PROVIDER_ROLES), sorted(GLOBAL_ROLES)
+
 
 class Membership(models.Model):
     """Ties a user to the organisation they act for, with a role.
@@ -56,9 +59,9 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(CLIENT_ROLES), client__isnull=False, provider__isnull=True)
-                    | Q(role__in=sorted(PROVIDER_ROLES), provider__isnull=False, client__isnull=True)
-                    | Q(role__in=sorted(GLOBAL_ROLES), provider__isnull=True, client__isnull=True)
+                    Q(role__in=_CLIENT, client__isnull=False, provider__isnull=True)
+                    | Q(role__in=_PROVIDER, provider__isnull=False, client__isnull=True)
+                    | Q(role__in=_GLOBAL, provider__isnull=True, client__isnull=True)
                 ),
                 name="%(app_label)s_%(class)s_organisation_matches_role",
             ),
