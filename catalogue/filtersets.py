@@ -33,7 +33,10 @@ class ServiceFilterSet(django_filters.FilterSet):
     q = KeywordFilter(search_fields=("code", "name", "description"))
     area = CodeChoiceFilter(queryset=FunctionalArea.objects.all())
     provider = CodeChoiceFilter(
-        queryset=ServiceProvider.objects.all(), method="filter_provider", label="Provider"
+        field_name="offerings__provider",
+        queryset=ServiceProvider.objects.all(),
+        distinct=True,
+        label="Offered by",
     )
     delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices)
     location_independent = django_filters.BooleanFilter()
@@ -49,11 +52,6 @@ class ServiceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Service
         fields = ["q", "area", "provider", "delivery_mode", "location_independent", "lifecycle"]
-
-    def filter_provider(self, qs, name, value):
-        if not value:
-            return qs
-        return qs.filter(Exists(Offering.objects.filter(service=OuterRef("pk"), provider=value)))
 
     def filter_country(self, qs, name, value):
         """Services offered to that country: by a global offering or one that lists it."""
