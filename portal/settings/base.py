@@ -94,6 +94,17 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"
+
+# Service-record imports: uploads above this size are refused with a clear message;
+# bulk API calls up to RECORD_IMPORT_SYNC_ROWS rows are answered at once, larger
+# ones run in the background and answer 202 with the import to follow.
+RECORD_IMPORT_MAX_BYTES = env.int("PORTAL_RECORD_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+RECORD_IMPORT_SYNC_ROWS = env.int("PORTAL_RECORD_IMPORT_SYNC_ROWS", default=5000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_IMPORT_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

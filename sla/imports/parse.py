@@ -1,0 +1,156 @@
+"""Reading import files: CSV with a header row (UTF-8) or a JSON list, as row dicts."""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+COLUMNS = (
+    "external_ref",
+    "provider",
+    "client",
+    "service",
+    "received_at",
+    "completed_at",
+    "status",
+    "pauses",
+    "defective",
+)
+REQUIRED_COLUMNS = ("external_ref", "provider", "client", "service", "received_at")
+MAX_FIELD_CHARS = 10_000
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (encoding, header, quoting): nothing is stored."""
+
+    def __init__(self, line: int, column: str, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row: its line in the file (or its position in a JSON list) and its values."""
+
+    line: int
+    values: dict
+
+
+def _decoded_lines(stream, chunk_size: int = 1 << 16) -> Iterator[str]:
+    """Lines (split on "\\n" only) of a binary stream decoded as strict UTF-8; a BOM is allowed."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    pending = ""
+    lines_done = 0
+    while True:
+        chunk = stream.read(chunk_size)
+        final = not chunk
+        try:
+            text = decoder.decode(chunk or b"", final=final)
+        except UnicodeDecodeError as exc:
+            before = exc.object[: exc.start].decode("utf-8", "replace")
+            raise FileError(
+                lines_done + (pending + before).count("\n") + 1,
+                "",
+                "the file is not UTF-8 text (save it as CSV UTF-8): "
+                f"byte 0x{exc.object[exc.start]:02x} cannot be read",
+            ) from exc
+        if "\x00" in text:
+            at = lines_done + (pending + text[: text.index("\x00")]).count("\n") + 1
+            raise FileError(at, "", "the file contains a NUL byte: it is not a CSV text file")
+        parts = (pending + text).split("\n")
+        pending = parts.pop()
+        for part in parts:
+            lines_done += 1
+            yield part + "\n"
+        if final:
+            if pending:
+                yield pending
+            return
+
+
+def read_csv(stream) -> Iterator[RawRow]:
+    """Rows of a CSV file with a header row naming the DOMAIN §4 columns.
+
+    Raises :class:`FileError` for a file that cannot be read as such (empty, not UTF-8,
+    no header, unknown or missing columns, broken quoting); rows with the wrong number
+    of values are yielded with a ``None`` values map and reported by the validator.
+    """
+    if isinstance(stream, (bytes, bytearray)):
+        stream = io.BytesIO(stream)
+    reader = csv.reader(_decoded_lines(stream), strict=True)
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)
+    except csv.Error as exc:
+        raise FileError(reader.line_num or 1, "", f"broken CSV: {exc}") from exc
+    if header is None:
+        raise FileError(1, "", "the file is empty: expected a header row and records")
+    names = [cell.strip().lower() for cell in header]
+    _check_header(names, reader.line_num)
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            line = reader.line_num
+            if len(cells) != len(names):
+                yield RawRow(line, {"__width__": f"{len(cells)} values for {len(names)} columns"})
+                continue
+            too_long = next(
+                (n for n, c in zip(names, cells, strict=True) if len(c) > MAX_FIELD_CHARS), None
+            )
+            if too_long:
+                yield RawRow(
+                    line, {"__width__": f"{too_long}: longer than {MAX_FIELD_CHARS} characters"}
+                )
+                continue
+            yield RawRow(line, dict(zip(names, cells, strict=True)))
+    except csv.Error as exc:
+        raise FileError(
+            reader.line_num, "", f"broken CSV (check the quotes on this line): {exc}"
+        ) from exc
+
+
+def _check_header(names: list[str], line: int) -> None:
+    known = set(COLUMNS)
+    if not known.intersection(names):
+        raise FileError(
+            line,
+            "",
+            f"no header row: the first line must name the columns ({', '.join(COLUMNS)})",
+        )
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise FileError(line, unknown[0], f"unknown column '{unknown[0][:40]}'")
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        name = sorted(duplicated)[0]
+        raise FileError(line, name, f"column '{name}' appears twice")
+    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    if missing:
+        raise FileError(line, missing[0], f"missing column '{missing[0]}'")
+
+
+def read_json(items: object) -> Iterator[RawRow]:
+    """Rows of a JSON list of objects using the same names as the CSV columns.
+
+    The position in the list (from 1) plays the part of the line number.
+    """
+    if not isinstance(items, list):
+        raise FileError(1, "", "expected a JSON list of records")
+    if not items:
+        raise FileError(1, "", "the list is empty: nothing to import")
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            yield RawRow(index, {"__width__": "each record must be a JSON object"})
+            continue
+        unknown = [k for k in item if k not in COLUMNS]
+        if unknown:
+            yield RawRow(index, {"__unknown__": str(unknown[0])[:40]})
+            continue
+        yield RawRow(index, dict(item))
+
+
+def rows_of(items: Iterable[RawRow]) -> Iterator[RawRow]:
+    yield from items

@@ -1,0 +1,266 @@
+"""Writes about service records: importing (one code path for page, command and API),
+deleting, and recomputing elapsed values when a calendar changes."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.selectors import user_scope
+from providers.models import ServiceProvider
+
+from .choices import ImportStatus
+from .imports.parse import FileError, RawRow, read_csv
+from .imports.store import StagingWriter, apply_staged, clear_staging, drop_lines, duplicate_refs
+from .imports.validate import ImportContext, RowError, validate_row
+from .models import (
+    PendingCompliance,
+    RecordImport,
+    RecordImportError,
+    RecordStagingRow,
+    ServiceRecord,
+)
+
+MAX_STORED_ERRORS = 1000
+PROGRESS_EVERY = 5000
+IMPORTING_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER, Role.INTEGRATION})
+
+
+def importable_provider_ids(user) -> frozenset[int] | None:
+    """Providers ``user`` may import records for; ``None`` means every provider.
+
+    Provider staff, managers and integrations import for their own provider; catalogue
+    managers for any; the command (no user) for any. Others may not import at all.
+    """
+    if user is None:
+        return None
+    scope = user_scope(user)
+    if scope.is_catalogue_manager:
+        return None
+    ids = frozenset(
+        user.memberships.filter(role__in=IMPORTING_ROLES).values_list("provider_id", flat=True)
+    )
+    if not ids:
+        raise PermissionDenied("Only provider staff, managers and integrations import records.")
+    return ids
+
+
+def record_import_create(
+    *,
+    user,
+    filename: str = "",
+    source=None,
+    keep_good_rows: bool = False,
+    apply_when_valid: bool = False,
+) -> RecordImport:
+    """A new import, checked for permission; its rows are read by ``record_import_validate``."""
+    allowed = importable_provider_ids(user)
+    provider = None
+    if allowed is not None and len(allowed) == 1:
+        provider = ServiceProvider.objects.get(pk=next(iter(allowed)))
+    record_import = RecordImport(
+        created_by=user,
+        provider=provider,
+        filename=filename[:255],
+        keep_good_rows=keep_good_rows,
+        apply_when_valid=apply_when_valid,
+    )
+    if source is not None:
+        record_import.source.save(filename or "records.csv", source, save=False)
+    record_import.save()
+    return record_import
+
+
+def record_import_validate(
+    *, record_import: RecordImport, rows: Iterable[RawRow] | None = None
+) -> RecordImport:
+    """Read, check and measure every row; stage the valid ones and report the others.
+
+    Nothing reaches the records here. Safe to run again: staged rows and errors of an
+    earlier attempt are cleared first.
+    """
+    import_id = record_import.pk
+    clear_staging(import_id)
+    RecordImportError.objects.filter(record_import_id=import_id).delete()
+    context = ImportContext(allowed_provider_ids=importable_provider_ids(record_import.created_by))
+    writer = StagingWriter(import_id)
+    errors: list[RowError] = []
+    error_lines: set[int] = set()
+    error_count = total = 0
+    handle = None
+    try:
+        if rows is None:
+            handle = record_import.source.open("rb")
+            rows = read_csv(handle)
+        for raw in rows:
+            total += 1
+            result = validate_row(raw, context)
+            if isinstance(result, list):
+                error_count += len(result)
+                error_lines.add(raw.line)
+                errors.extend(result[: max(0, MAX_STORED_ERRORS - len(errors))])
+            else:
+                writer.add(result)
+            if total % PROGRESS_EVERY == 0:
+                RecordImport.objects.filter(pk=import_id).update(rows_processed=total)
+        writer.flush()
+    except FileError as exc:
+        clear_staging(import_id)
+        RecordImportError.objects.create(
+            record_import_id=import_id, line=exc.line, column=exc.column, message=exc.message
+        )
+        return _finish(
+            record_import,
+            status=ImportStatus.REJECTED,
+            rows_total=total,
+            rows_processed=total,
+            rows_valid=0,
+            error_count=error_count + 1,
+            message=f"The file cannot be imported: line {exc.line}: {exc.message}. "
+            "Nothing was stored.",
+        )
+    finally:
+        if handle is not None:
+            handle.close()
+
+    duplicates = duplicate_refs(import_id)
+    for line, ref, first_line in duplicates:
+        error_count += 1
+        error_lines.add(line)
+        if len(errors) < MAX_STORED_ERRORS:
+            errors.append(
+                RowError(line, "external_ref", f"'{ref[:40]}' is already on line {first_line}")
+            )
+    drop_lines(import_id, [line for line, _, _ in duplicates])
+    errors.sort(key=lambda e: e.line)
+    RecordImportError.objects.bulk_create(
+        RecordImportError(
+            record_import_id=import_id, line=e.line, column=e.column, message=e.message[:500]
+        )
+        for e in errors
+    )
+    rows_valid = total - len(error_lines)
+    if total == 0:
+        message = "The file has a header but no records. Nothing was stored."
+    elif error_count:
+        message = (
+            f"{len(error_lines)} of {total} rows have errors. Nothing is stored unless you "
+            "import the good rows only."
+        )
+    else:
+        message = f"All {total} rows are valid."
+    record_import = _finish(
+        record_import,
+        status=ImportStatus.VALIDATED if total else ImportStatus.REJECTED,
+        rows_total=total,
+        rows_processed=total,
+        rows_valid=rows_valid,
+        error_count=error_count,
+        message=message,
+        finished=False,
+    )
+    if record_import.apply_when_valid and total:
+        record_import = record_import_confirm(
+            record_import=record_import, keep_good_rows=record_import.keep_good_rows
+        )
+        record_import = record_import_apply(record_import=record_import)
+    return record_import
+
+
+def record_import_confirm(*, record_import: RecordImport, keep_good_rows: bool) -> RecordImport:
+    """Accept a validated import for storing (``record_import_apply`` does the work)."""
+    if record_import.status != ImportStatus.VALIDATED:
+        return record_import
+    if record_import.error_count and not keep_good_rows:
+        clear_staging(record_import.pk)
+        return _finish(
+            record_import,
+            status=ImportStatus.REJECTED,
+            message=f"{record_import.message.split('.')[0]}. Nothing was stored.",
+        )
+    RecordImport.objects.filter(pk=record_import.pk).update(
+        status=ImportStatus.IMPORTING, keep_good_rows=keep_good_rows
+    )
+    record_import.refresh_from_db()
+    return record_import
+
+
+def record_import_apply(*, record_import: RecordImport) -> RecordImport:
+    """Store the staged rows of a confirmed import, all at once (upsert by provider and ref).
+
+    Imports of the same providers are serialised by a row lock on those providers, so two
+    concurrent uploads never race on the same references. Running it again is harmless.
+    """
+    with transaction.atomic():
+        locked = RecordImport.objects.select_for_update().get(pk=record_import.pk)
+        if locked.status != ImportStatus.IMPORTING:
+            return locked
+        provider_ids = _staged_provider_ids(locked.pk)
+        # Lock the providers so concurrent imports of the same references run one by one.
+        list(ServiceProvider.objects.select_for_update().filter(pk__in=provider_ids).order_by("pk"))
+        counts = apply_staged(locked.pk)
+        skipped = locked.rows_total - locked.rows_valid
+        message = (
+            f"{counts.created} records created, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged"
+            + (f"; {skipped} rows with errors were left out." if skipped else ".")
+        )
+        return _finish(
+            locked,
+            status=ImportStatus.DONE,
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            message=message,
+        )
+
+
+def _staged_provider_ids(import_id: int) -> list[int]:
+    return list(
+        RecordStagingRow.objects.filter(record_import_id=import_id)
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )
+
+
+def _finish(record_import: RecordImport, *, finished: bool = True, **fields) -> RecordImport:
+    if finished:
+        fields["finished_at"] = timezone.now()
+    RecordImport.objects.filter(pk=record_import.pk).update(**fields)
+    record_import.refresh_from_db()
+    return record_import
+
+
+def records_import(
+    *,
+    rows: Iterable[RawRow] | None = None,
+    user=None,
+    keep_good_rows: bool = False,
+    filename: str = "",
+    source=None,
+) -> RecordImport:
+    """Validate and store in one go (the command and small API calls)."""
+    record_import = record_import_create(
+        user=user,
+        filename=filename,
+        source=source,
+        keep_good_rows=keep_good_rows,
+        apply_when_valid=True,
+    )
+    return record_import_validate(record_import=record_import, rows=rows)
+
+
+def record_delete(*, record: ServiceRecord) -> None:
+    """Delete a record and mark its month for the compliance engine."""
+    with transaction.atomic():
+        month = record.completed_month or _month_of(record)
+        PendingCompliance.objects.update_or_create(provider_id=record.provider_id, month=month)
+        record.delete()
+
+
+def _month_of(record: ServiceRecord) -> dt.date:
+    local = timezone.localtime(record.received_at, record.calendar.work_calendar().zone)
+    return dt.date(local.year, local.month, 1)
