@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("providers.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("catalogue.api.urls")),
+    path("", include("sla.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("catalogue/", include("catalogue.urls")),
     path("providers/", include("providers.urls")),
     path("clients/", include("clients.urls")),
+    path("", include("sla.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),

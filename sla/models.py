@@ -1,5 +1,7 @@
 """Service records, their imports, and the months waiting for the compliance engine."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -67,6 +69,13 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider.code} {self.external_ref}"
+
+    def pause_intervals(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The stored pauses as (start, end) aware datetimes, for the clock."""
+        return [
+            (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
+            for p in self.pauses
+        ]
 
 
 class RecordImport(models.Model):

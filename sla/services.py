@@ -6,10 +6,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.selectors import user_scope
+from core.clock import elapsed_calendar_seconds, elapsed_working_seconds
+from core.models import DutyStation
 from providers.models import ServiceProvider
 
 from .choices import ImportStatus
@@ -38,6 +41,8 @@ def importable_provider_ids(user) -> frozenset[int] | None:
     if user is None:
         return None
     scope = user_scope(user)
+    if not scope.authenticated:
+        raise PermissionDenied("Sign in to import records.")
     if scope.is_catalogue_manager:
         return None
     ids = frozenset(
@@ -147,11 +152,12 @@ def record_import_validate(
         message = "The file has a header but no records. Nothing was stored."
     elif error_count:
         message = (
-            f"{len(error_lines)} of {total} rows have errors. Nothing is stored unless you "
-            "import the good rows only."
+            f"{len(error_lines)} of {_n(total, 'row')} "
+            f"{'has' if len(error_lines) == 1 else 'have'} errors. Nothing is stored unless "
+            "you import the good rows only."
         )
     else:
-        message = f"All {total} rows are valid."
+        message = f"All {_n(total, 'row')} {'is' if total == 1 else 'are'} valid."
     record_import = _finish(
         record_import,
         status=ImportStatus.VALIDATED if total else ImportStatus.REJECTED,
@@ -204,9 +210,9 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
         counts = apply_staged(locked.pk)
         skipped = locked.rows_total - locked.rows_valid
         message = (
-            f"{counts.created} records created, {counts.updated} updated, "
+            f"{_n(counts.created, 'record')} created, {counts.updated} updated, "
             f"{counts.unchanged} unchanged"
-            + (f"; {skipped} rows with errors were left out." if skipped else ".")
+            + (f"; {_n(skipped, 'row')} with errors left out." if skipped else ".")
         )
         return _finish(
             locked,
@@ -216,6 +222,10 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
             unchanged=counts.unchanged,
             message=message,
         )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _staged_provider_ids(import_id: int) -> list[int]:
@@ -256,11 +266,94 @@ def records_import(
 def record_delete(*, record: ServiceRecord) -> None:
     """Delete a record and mark its month for the compliance engine."""
     with transaction.atomic():
-        month = record.completed_month or _month_of(record)
-        PendingCompliance.objects.update_or_create(provider_id=record.provider_id, month=month)
+        mark_pending([(record.provider_id, record.completed_month or _month_of(record))])
         record.delete()
 
 
 def _month_of(record: ServiceRecord) -> dt.date:
     local = timezone.localtime(record.received_at, record.calendar.work_calendar().zone)
     return dt.date(local.year, local.month, 1)
+
+
+def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) -> int:
+    """Measure again every record governed by a duty station's calendar (after its hours,
+    zone or holidays changed) and mark the affected months for the compliance engine.
+
+    Works in batches by id, each in its own transaction; a rerun finds nothing left to
+    change, so the task is safe to retry. Returns the number of records changed.
+    """
+    station = DutyStation.objects.prefetch_related("holidays").filter(pk=duty_station_id).first()
+    if station is None:
+        return 0
+    calendar = station.work_calendar()
+    zone = calendar.zone
+    governed = ServiceRecord.objects.filter(
+        Q(provider__duty_station_id=station.pk) | Q(calendar_id=station.pk)
+    )
+    fields = ["elapsed_working_seconds", "elapsed_calendar_seconds", "completed_month", "calendar"]
+    changed_total, last_id = 0, 0
+    while True:
+        batch = list(
+            governed.filter(pk__gt=last_id)
+            .order_by("pk")
+            .only("pk", "provider_id", "received_at", "completed_at", "pauses", *fields)[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return changed_total
+        last_id = batch[-1].pk
+        changed, months = [], set()
+        for record in batch:
+            old = (
+                record.elapsed_working_seconds,
+                record.elapsed_calendar_seconds,
+                record.completed_month,
+                record.calendar_id,
+            )
+            new = (*_measure(record, calendar, zone), station.pk)
+            if record.completed_at is None:
+                local = record.received_at.astimezone(zone)
+                months.add((record.provider_id, dt.date(local.year, local.month, 1)))
+            if new != old:
+                months.add((record.provider_id, old[2]))
+                months.add((record.provider_id, new[2]))
+                (
+                    record.elapsed_working_seconds,
+                    record.elapsed_calendar_seconds,
+                    record.completed_month,
+                    record.calendar_id,
+                ) = new
+                changed.append(record)
+        with transaction.atomic():
+            ServiceRecord.objects.bulk_update(changed, fields)
+            mark_pending(months)
+        changed_total += len(changed)
+
+
+def _measure(record: ServiceRecord, calendar, zone) -> tuple:
+    if record.completed_at is None:
+        return (None, None, None)
+    pauses = record.pause_intervals()
+    local = record.completed_at.astimezone(zone)
+    return (
+        elapsed_working_seconds(calendar, record.received_at, record.completed_at, pauses),
+        elapsed_calendar_seconds(record.received_at, record.completed_at, pauses),
+        dt.date(local.year, local.month, 1),
+    )
+
+
+def mark_pending(months: Iterable[tuple[int, dt.date | None]]) -> None:
+    """Mark (provider id, month) pairs for the compliance engine (idempotent)."""
+    now = timezone.now()
+    rows = [
+        PendingCompliance(provider_id=provider_id, month=month, marked_at=now)
+        for provider_id, month in set(months)
+        if month is not None
+    ]
+    PendingCompliance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["provider", "month"],
+        update_fields=["marked_at"],
+    )

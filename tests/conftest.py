@@ -7,6 +7,9 @@ Debian's Chromium. Without them they are skipped, except when
 
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,6 +18,7 @@ from django.core.management import call_command
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 CHROMIUM = Path("/usr/bin/chromium")
+# The same default as portal.settings.test.
 REDIS_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/9"
 
 
@@ -51,3 +55,133 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WorkerProcess:
+    """A real ``celery worker`` process on the test database and Redis."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        return self
+
+    def run(self, name: str, *args, timeout: float = 60):
+        """Send a task by name and wait for its result through the Redis result backend."""
+        from celery.result import AsyncResult
+
+        from portal.celery import app
+
+        sent = app.send_task(name, args=list(args))
+        return AsyncResult(sent.id, backend=self.results, app=app).get(timeout=timeout)
+
+    def kill(self):
+        """SIGKILL: the worker dies mid-task without acknowledging it."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(redis_url):
+    """A real worker consuming from Redis, for tasks that need no database."""
+    yield from _worker(redis_url, database_url=None)
+
+
+@pytest.fixture
+def celery_db_worker(transactional_db, redis_url):
+    """A real worker that sees the test database (committed data only: transactional tests).
+
+    Needs PostgreSQL: a worker process cannot share SQLite's in-memory test database.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if REQUIRE_SERVICES:
+            pytest.fail("worker tests need DATABASE_URL on PostgreSQL")
+        pytest.skip("worker tests with the database need DATABASE_URL on PostgreSQL")
+    yield from _worker(redis_url, database_url=_database_url())
+
+
+def _worker(redis_url: str, database_url: str | None):
+    from portal.celery import app
+
+    result_backend = redis_url.rsplit("/", 1)[0] + "/11"
+    assert app.conf.broker_url == redis_url, "worker tests use the test settings' broker"
+    saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
+    app.conf.update(task_always_eager=False, result_backend=result_backend)
+    app.control.purge()
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        CELERY_BROKER_URL=redis_url,
+        CELERY_RESULT_BACKEND=result_backend,
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    worker = WorkerProcess(env).start()
+    worker.results = _results_backend(app, result_backend)
+    try:
+        worker.run("core.ping", "ready", timeout=90)
+        yield worker
+    finally:
+        worker.stop()
+        app.control.purge()
+        app.conf.update(saved)
+
+
+def _results_backend(app, url: str):
+    # Note: the app's own backend is built once per process (disabled in tests), so
+    # results are read through a backend made for the worker tests.
+    from celery.app.backends import by_url
+
+    backend_cls, url = by_url(url, app.loader)
+    return backend_cls(app=app, url=url)
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
+    """Poll until ``predicate()`` is true (tests of background work); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")

@@ -1,6 +1,10 @@
 """Settings for the test suite: the local settings with fast hashing and mail kept in memory."""
 
+import tempfile
+from pathlib import Path
+
 from .local import *  # noqa: F403
+from .local import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks run in-process in tests; tests marked ``worker`` switch a real worker on.
+CELERY_TASK_ALWAYS_EAGER = True
+# The broker worker tests use (the Celery app's connection pool is made once per process).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/9")
+# Uploaded files go to a scratch folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"

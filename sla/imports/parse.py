@@ -3,7 +3,9 @@
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 COLUMNS = (
@@ -19,6 +21,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("external_ref", "provider", "client", "service", "received_at")
 MAX_FIELD_CHARS = 10_000
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class FileError(Exception):
@@ -89,11 +92,12 @@ def read_csv(stream) -> Iterator[RawRow]:
         raise FileError(1, "", "the file is empty: expected a header row and records")
     names = [cell.strip().lower() for cell in header]
     _check_header(names, reader.line_num)
+    last = reader.line_num  # where the previous record ended: a quoted value may span lines
     try:
         for cells in reader:
+            line, last = last + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            line = reader.line_num
             if len(cells) != len(names):
                 yield RawRow(line, {"__width__": f"{len(cells)} values for {len(names)} columns"})
                 continue
@@ -102,14 +106,16 @@ def read_csv(stream) -> Iterator[RawRow]:
             )
             if too_long:
                 yield RawRow(
-                    line, {"__width__": f"{too_long}: longer than {MAX_FIELD_CHARS} characters"}
+                    line,
+                    {
+                        "__width__": f"{too_long}: longer than {MAX_FIELD_CHARS} characters",
+                        "__column__": too_long,
+                    },
                 )
                 continue
             yield RawRow(line, dict(zip(names, cells, strict=True)))
     except csv.Error as exc:
-        raise FileError(
-            reader.line_num, "", f"broken CSV (check the quotes on this line): {exc}"
-        ) from exc
+        raise FileError(last + 1, "", f"broken CSV (check the quotes on this line): {exc}") from exc
 
 
 def _check_header(names: list[str], line: int) -> None:
@@ -145,6 +151,12 @@ def read_json(items: object) -> Iterator[RawRow]:
         if not isinstance(item, dict):
             yield RawRow(index, {"__width__": "each record must be a JSON object"})
             continue
+        broken = [k for k, v in item.items() if _broken_text(k) or _broken_text(v)]
+        if broken:
+            column = "" if _broken_text(broken[0]) else str(broken[0])[:40]
+            message = "not valid Unicode text (a lone surrogate escape such as \\ud800)"
+            yield RawRow(index, {"__width__": message, "__column__": column})
+            continue
         unknown = [k for k in item if k not in COLUMNS]
         if unknown:
             yield RawRow(index, {"__unknown__": str(unknown[0])[:40]})
@@ -152,5 +164,27 @@ def read_json(items: object) -> Iterator[RawRow]:
         yield RawRow(index, dict(item))
 
 
-def rows_of(items: Iterable[RawRow]) -> Iterator[RawRow]:
-    yield from items
+def _broken_text(value: object) -> bool:
+    """Whether a JSON value holds a lone surrogate (JSON allows "\\ud800"; no database
+    stores it, so it would fail when stored or quoted in an error)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if SURROGATE_RE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
+
+
+def read_json_file(handle) -> Iterator[RawRow]:
+    """Rows of a file holding a JSON list of records (bulk uploads run in the background)."""
+    try:
+        items = json.load(handle)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FileError(1, "", f"the body is not valid JSON: {str(exc)[:120]}") from exc
+    yield from read_json(items)

@@ -177,12 +177,13 @@ def apply_staged(import_id: int) -> ApplyCounts:
             [import_id],
         )
         # Months whose compliance changes: the old and new months of changed rows,
-        # the months of new rows, and the received months of open ones.
+        # the months of new rows, and the received months of open ones (for a record that
+        # was open, its received month as the row gives it).
         cursor.execute(
             f"""
             INSERT INTO {PENDING} (provider_id, month, marked_at)
             SELECT DISTINCT provider_id, month, %s FROM (
-                SELECT r.provider_id, r.completed_month AS month
+                SELECT r.provider_id, COALESCE(r.completed_month, s.received_month) AS month
                 FROM {RECORDS} r JOIN {STAGING} s ON s.existing_id = r.id
                 WHERE s.record_import_id = %s AND s.changed
                 UNION

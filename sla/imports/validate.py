@@ -27,7 +27,7 @@ UTC = dt.UTC
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST = dt.datetime(1990, 1, 1, tzinfo=UTC)
 LATEST_YEAR = 2100
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,18 @@ def parse_instant(text: str, zone: ZoneInfo) -> dt.datetime:
     """An ISO 8601 instant: absolute with an offset, else the provider's local time;
     a bare date means 00:00 local. Local times that do not exist (the hour skipped when
     clocks go forward) are rejected; ambiguous ones take the first occurrence."""
-    if DATE_RE.match(text):
-        value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-    else:
-        try:
+    try:
+        if DATE_RE.match(text):
+            value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+        else:
             value = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"'{text[:40]}' is not an ISO 8601 date-time, e.g. 2026-01-05T09:30:00+03:00"
-            ) from None
+    except ValueError:
+        raise ValueError(
+            f"'{text[:40]}' is not a valid ISO 8601 date or date-time, "
+            "e.g. 2026-01-05 or 2026-01-05T09:30:00+03:00"
+        ) from None
+    if not EARLIEST.year <= value.year <= LATEST_YEAR:  # before any zone arithmetic overflows
+        raise ValueError(f"{text[:40]} is out of range (1990 to {LATEST_YEAR})")
     if value.tzinfo is None:
         local = value.replace(tzinfo=zone)
         if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
@@ -158,7 +161,7 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
     """A staged record, or every error of the row (line, column, reason)."""
     line, values = row.line, row.values
     if "__width__" in values:
-        return [RowError(line, "", values["__width__"])]
+        return [RowError(line, values.get("__column__", ""), values["__width__"])]
     if "__unknown__" in values:
         return [RowError(line, values["__unknown__"], "unknown field")]
     errors: list[RowError] = []
@@ -267,4 +270,5 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
 
 
 def pauses_json(pauses: list[dict[str, str]]) -> str:
-    return json.dumps(pauses, separators=(",", ":"))
+    # Django's JSONField separators: on SQLite the upsert compares the stored text.
+    return json.dumps(pauses)

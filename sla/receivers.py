@@ -1,0 +1,52 @@
+"""When a calendar changes, re-measure the records it governs, in the background.
+
+Receivers only enqueue: one task per duty station per transaction, after it commits.
+"""
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from core.models import DutyStation, Holiday
+
+_local = threading.local()
+
+
+def _enqueue_after_commit(duty_station_id: int) -> None:
+    connection = transaction.get_connection()
+    callback = getattr(_local, "callback", None)
+    # A rolled-back transaction drops its callbacks: start a fresh batch then.
+    if callback is None or not any(entry[1] is callback for entry in connection.run_on_commit):
+        stations: set[int] = set()
+
+        def callback():
+            from .tasks import recompute_calendar_records
+
+            _local.callback = None
+            for station_id in sorted(stations):
+                recompute_calendar_records.delay(station_id)
+
+        callback.stations = stations
+        _local.callback = callback
+        if connection.in_atomic_block:
+            transaction.on_commit(callback)
+        else:
+            stations.add(duty_station_id)
+            callback()
+            return
+    _local.callback.stations.add(duty_station_id)
+
+
+@receiver(post_save, sender=DutyStation, dispatch_uid="sla.calendar_saved")
+def calendar_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        _enqueue_after_commit(instance.pk)
+
+
+@receiver(post_save, sender=Holiday, dispatch_uid="sla.holiday_saved")
+@receiver(post_delete, sender=Holiday, dispatch_uid="sla.holiday_deleted")
+def holiday_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _enqueue_after_commit(instance.duty_station_id)
