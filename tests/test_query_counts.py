@@ -34,6 +34,8 @@ API_LISTS = {
     "/api/v1/offerings/": 6,
     "/api/v1/standards/": 5,
     "/api/v1/designations/": 5,
+    "/api/v1/service-records/": 5,
+    "/api/v1/record-imports/": 5,
 }
 PAGES = {
     "/catalogue/": 8,
@@ -42,7 +44,23 @@ PAGES = {
     "detail-service": 9,
     "/providers/UNON/": 10,
     "/clients/UNEP/": 8,
+    "/records/": 9,
+    "/imports/": 9,
 }
+
+
+_refs = iter(range(10**6))
+
+
+def add_records(n: int) -> None:
+    from tests.sla.records import import_csv
+
+    rows = "".join(
+        f"Q-{next(_refs)},UNON,UNEP,CONF-DOC,2026-01-05T09:00,2026-01-06T10:00,,"
+        "2026-01-05T10:00/2026-01-05T11:00,false\n"
+        for _ in range(n)
+    )
+    assert import_csv(rows).status == "done"
 
 
 def add_rows(n: int) -> None:
@@ -54,6 +72,7 @@ def add_rows(n: int) -> None:
     detail_service = Service.objects.order_by("code").first()
     unon = ServiceProvider.objects.get(code="UNON")
     unep = ClientEntity.objects.get(code="UNEP")
+    add_records(n)
     for _ in range(n):
         OfferingFactory(service=detail_service).countries.create(country="KE")
         OfferingFactory(provider=unon).countries.create(country="KE")

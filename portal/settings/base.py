@@ -146,6 +146,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecordStatusEnum": "sla.choices.RecordStatus",
+        "ImportStatusEnum": "sla.choices.ImportStatus",
+    },
 }
 
 # Celery: without a broker, tasks run in-process (eager), as a worker would run them.

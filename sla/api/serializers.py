@@ -75,6 +75,34 @@ class RecordImportErrorSerializer(serializers.ModelSerializer):
         fields = ["line", "column", "message"]
 
 
+class RecordImportListSerializer(serializers.ModelSerializer):
+    """An import in a list: its progress and outcome (the row errors are on the detail)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="sla-api:recordimport-detail")
+    provider = CodeRelatedField(read_only=True)
+
+    class Meta:
+        model = RecordImport
+        fields = [
+            "id",
+            "url",
+            "filename",
+            "provider",
+            "status",
+            "rows_total",
+            "rows_valid",
+            "rows_processed",
+            "error_count",
+            "created",
+            "updated",
+            "unchanged",
+            "message",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
 class RecordImportSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="sla-api:recordimport-detail")
     provider = CodeRelatedField(read_only=True)

@@ -27,6 +27,7 @@ from ..services import (
 )
 from ..tasks import validate_record_import
 from .serializers import (
+    RecordImportListSerializer,
     RecordImportSerializer,
     ServiceRecordSerializer,
     ServiceRecordWriteSerializer,
@@ -258,3 +259,6 @@ class RecordImportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return record_import_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        return RecordImportListSerializer if self.action == "list" else RecordImportSerializer

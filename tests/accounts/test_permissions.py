@@ -29,6 +29,8 @@ PAGES = [
     "/clients/",
     "/clients/UNEP/",
     "/api/docs/",
+    "/records/",
+    "/imports/",
 ]
 API = [
     "duty-stations",
@@ -40,7 +42,7 @@ API = [
     "offerings",
     "standards",
     "designations",
-]
+]  # records and imports: tests/sla/test_records_api.py
 
 
 def make_user(role):
