@@ -22,6 +22,7 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
+	$(PY) manage.py load_sla_template
 	$(PY) manage.py seed_demo
 
 ## run: set everything up and serve the portal at http://$(HOST):$(PORT)

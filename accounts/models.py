@@ -80,3 +80,25 @@ class Membership(models.Model):
             raise ValidationError({"provider": "A provider role needs a provider and no client."})
         if self.role in GLOBAL_ROLES and (self.provider_id or self.client_id):
             raise ValidationError({"role": "A global role is not tied to an organisation."})
+
+
+class Notification(models.Model):
+    """An in-app notification (also sent by e-mail): an SLA submitted, approved, returned,
+    terminated or about to expire, a breach..."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"

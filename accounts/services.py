@@ -45,3 +45,41 @@ def upsert_user(*, username: str, password: str, first_name: str, last_name: str
     user.set_password(password)
     user.save()
     return user
+
+
+def notify(*, users, verb: str, title: str, message: str = "", url: str = "") -> int:
+    """Tell ``users`` something, in the app and by e-mail (once per user). Returns how many."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    from .models import Notification
+
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    if not recipients:
+        return 0
+    Notification.objects.bulk_create(
+        Notification(user=user, verb=verb, title=title[:200], message=message, url=url)
+        for user in recipients.values()
+    )
+    link = f"\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
+    send_mass_mail(
+        [
+            (title, f"{message}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
+            for user in recipients.values()
+            if user.email
+        ],
+        fail_silently=True,
+    )
+    return len(recipients)
+
+
+def users_with_role(*, role: str, provider=None, client=None):
+    """Active users holding ``role`` for an organisation (e.g. a client's focal points)."""
+    from django.contrib.auth import get_user_model
+
+    filters = {"memberships__role": role, "is_active": True}
+    if provider is not None:
+        filters["memberships__provider"] = provider
+    if client is not None:
+        filters["memberships__client"] = client
+    return list(get_user_model().objects.filter(**filters).distinct())

@@ -11,6 +11,16 @@ from core.models import ReferenceData, code_validator, country_validator
 from .choices import Clock, DeliveryMode, Lifecycle, MeasureKind, OfferingScope
 
 
+def measure_statement(kind: str, threshold, clock: str, target_pct) -> str:
+    """A measure in words, e.g. '95% within 30 working days' (standards and SLA targets)."""
+    pct = f"{Decimal(target_pct).normalize():f}%"
+    if kind == MeasureKind.TIMELINESS:
+        return f"{pct} within {Decimal(threshold).normalize():f} {Clock(clock).label}"
+    if kind == MeasureKind.ACCURACY:
+        return f"{pct} delivered without correction"
+    return f"{pct} of clients satisfied (score 4 or 5)"
+
+
 class FunctionalArea(ReferenceData):
     """A category of the common catalogue: payroll, travel, ICT..."""
 
@@ -147,12 +157,7 @@ class MinimumServiceStandard(ReferenceData):
     @property
     def statement(self) -> str:
         """The standard in words, e.g. '95% within 30 working days'."""
-        pct = f"{self.target_pct.normalize():f}%"
-        if self.kind == MeasureKind.TIMELINESS:
-            return f"{pct} within {self.threshold.normalize():f} {self.get_clock_display()}"
-        if self.kind == MeasureKind.ACCURACY:
-            return f"{pct} delivered without correction"
-        return f"{pct} of clients satisfied (score 4 or 5)"
+        return measure_statement(self.kind, self.threshold, self.clock, self.target_pct)
 
     def clean(self):
         if self.kind == MeasureKind.TIMELINESS:

@@ -6,6 +6,8 @@ Pages show ``message`` (and ``errors`` beside the fields); the API turns it into
 
 
 class ApplicationError(Exception):
+    status_code = 400
+
     def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message

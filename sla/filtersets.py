@@ -1,12 +1,15 @@
+import datetime as dt
+
 import django_filters
+from django.utils import timezone
 
 from catalogue.models import Service
 from clients.models import ClientEntity
 from core.filters import CodeChoiceFilter, KeywordFilter
 from providers.models import ServiceProvider
 
-from .choices import ImportStatus, RecordStatus
-from .models import RecordImport, ServiceRecord
+from .choices import BINDING_STATUSES, ImportStatus, RecordStatus, SlaStatus
+from .models import RecordImport, ServiceRecord, Sla
 
 
 class ServiceRecordFilterSet(django_filters.FilterSet):
@@ -41,3 +44,43 @@ class RecordImportFilterSet(django_filters.FilterSet):
     class Meta:
         model = RecordImport
         fields = ["status"]
+
+
+class SlaFilterSet(django_filters.FilterSet):
+    q = KeywordFilter(search_fields=("agreement__number", "notes"), label="Number")
+    provider = CodeChoiceFilter(
+        field_name="agreement__provider", queryset=ServiceProvider.objects.all()
+    )
+    client = CodeChoiceFilter(field_name="agreement__client", queryset=ClientEntity.objects.all())
+    service = CodeChoiceFilter(
+        field_name="lines__offering__service", queryset=Service.objects.all(), distinct=True
+    )
+    status = django_filters.ChoiceFilter(choices=SlaStatus.choices)
+    expiring_within = django_filters.NumberFilter(
+        method="filter_expiring_within",
+        min_value=0,
+        max_value=3660,
+        label="Expiring within (days)",
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("agreement__number", "number"),
+            ("start_date", "start_date"),
+            ("end_date", "end_date"),
+            ("status", "status"),
+        )
+    )
+
+    class Meta:
+        model = Sla
+        fields = ["q", "provider", "client", "service", "status"]
+
+    def filter_expiring_within(self, qs, name, value):
+        if value is None:
+            return qs
+        today = timezone.localdate()
+        return qs.filter(
+            status__in=BINDING_STATUSES,
+            end_date__gte=today,
+            end_date__lte=today + dt.timedelta(days=int(value)),
+        )

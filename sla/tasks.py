@@ -10,6 +10,7 @@ from .choices import ImportStatus
 from .imports.parse import read_json_file
 from .models import RecordImport
 from .services import record_import_apply, record_import_validate, records_recompute_calendar
+from .services.agreements import slas_update_lifecycle
 
 
 @shared_task(name="sla.validate_record_import")
@@ -37,3 +38,9 @@ def apply_record_import(import_id: int) -> str:
 @shared_task(name="sla.recompute_calendar_records")
 def recompute_calendar_records(duty_station_id: int) -> int:
     return records_recompute_calendar(duty_station_id=duty_station_id)
+
+
+@shared_task(name="sla.update_lifecycle")
+def update_sla_lifecycle() -> dict:
+    """Daily (beat): activate, expire, and give notice of SLAs expiring within 30 days."""
+    return slas_update_lifecycle()

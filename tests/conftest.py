@@ -50,6 +50,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference data once for the whole session."""
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_sla_template", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture

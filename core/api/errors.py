@@ -37,9 +37,7 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"message": exc.message, "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
-        )
+        return Response({"message": exc.message, "errors": exc.errors}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         errors = (
             {k: [str(m) for m in v] for k, v in exc.message_dict.items()}

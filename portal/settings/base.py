@@ -7,6 +7,7 @@ Variables for Django itself are prefixed ``DJANGO_``; ``DATABASE_URL`` and
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -113,6 +114,8 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Absolute links in e-mails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -149,6 +152,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "sla.choices.RecordStatus",
         "ImportStatusEnum": "sla.choices.ImportStatus",
+        "SlaStatusEnum": "sla.choices.SlaStatus",
+        "MeasureKindEnum": "catalogue.choices.MeasureKind",
+        "ProviderKindEnum": "providers.choices.ProviderKind",
     },
 }
 
@@ -163,7 +169,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sla-lifecycle": {
+        "task": "sla.update_lifecycle",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -15,11 +15,11 @@ from core.clock import elapsed_calendar_seconds, elapsed_working_seconds
 from core.models import DutyStation
 from providers.models import ServiceProvider
 
-from .choices import ImportStatus
-from .imports.parse import FileError, RawRow, read_csv
-from .imports.store import StagingWriter, apply_staged, clear_staging, drop_lines, duplicate_refs
-from .imports.validate import ImportContext, RowError, validate_row
-from .models import (
+from ..choices import ImportStatus
+from ..imports.parse import FileError, RawRow, read_csv
+from ..imports.store import StagingWriter, apply_staged, clear_staging, drop_lines, duplicate_refs
+from ..imports.validate import ImportContext, RowError, validate_row
+from ..models import (
     PendingCompliance,
     RecordImport,
     RecordImportError,

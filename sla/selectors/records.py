@@ -11,7 +11,7 @@ from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard
 from core.clock import clock_due_at, elapsed_seconds, threshold_seconds
 
-from .models import RecordImport, ServiceRecord
+from ..models import RecordImport, ServiceRecord
 
 
 def record_queryset(*, user) -> QuerySet[ServiceRecord]:

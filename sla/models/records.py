@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import ImportStatus, RecordStatus
+from ..choices import ImportStatus, RecordStatus
 
 
 class ServiceRecord(models.Model):

@@ -1,0 +1,31 @@
+"""Models of the sla app: service records and their imports, agreements (SLAs)."""
+
+from .agreements import (
+    Agreement,
+    ServiceLevelTarget,
+    Sla,
+    SlaLine,
+    SlaTemplate,
+    SlaTemplateSection,
+)
+from .records import (
+    PendingCompliance,
+    RecordImport,
+    RecordImportError,
+    RecordStagingRow,
+    ServiceRecord,
+)
+
+__all__ = [
+    "Agreement",
+    "PendingCompliance",
+    "RecordImport",
+    "RecordImportError",
+    "RecordStagingRow",
+    "ServiceLevelTarget",
+    "ServiceRecord",
+    "Sla",
+    "SlaLine",
+    "SlaTemplate",
+    "SlaTemplateSection",
+]
