@@ -1,6 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import Notification
 from .selectors import user_scope
 
 
 def roles(request):
-    """Expose the signed-in user's scope to templates so navigation adapts to the role."""
-    return {"scope": user_scope(getattr(request, "user", None))}
+    """Expose the signed-in user's scope to templates so navigation adapts to the role,
+    and the number of their unread notifications (one count query, only when shown)."""
+    user = getattr(request, "user", None)
+    context = {"scope": user_scope(user)}
+    if user is not None and user.is_authenticated:
+        context["unread_notifications"] = SimpleLazyObject(
+            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+        )
+    return context

@@ -1,6 +1,9 @@
 """Page building blocks every app's views use."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 from django.views.generic import ListView, TemplateView
 
 
@@ -51,3 +54,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = memberships_of(self.request.user)
         return context
+
+
+def not_found(request, exception=None):
+    """404: the API's JSON error shape under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": "Not found.", "errors": {}}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    """500: the API's JSON error shape under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"message": "Server error: it has been logged; nothing was half-stored.", "errors": {}},
+            status=500,
+        )
+    return django_server_error(request)

@@ -26,9 +26,13 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("clients/", include("clients.urls")),
     path("", include("sla.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import agreement_views, views
 
 app_name = "sla"
 urlpatterns = [
@@ -13,5 +13,24 @@ urlpatterns = [
         "imports/<int:pk>/confirm/",
         views.RecordImportConfirmView.as_view(),
         name="recordimport-confirm",
+    ),
+    path("slas/", agreement_views.SlaListView.as_view(), name="sla-list"),
+    path("slas/new/", agreement_views.SlaCreateView.as_view(), name="sla-create"),
+    path("slas/<int:pk>/", agreement_views.SlaDetailView.as_view(), name="sla-detail"),
+    path("slas/<int:pk>/edit/", agreement_views.SlaEditView.as_view(), name="sla-edit"),
+    path(
+        "slas/<int:pk>/agreement/",
+        agreement_views.SlaAgreementView.as_view(),
+        name="sla-agreement",
+    ),
+    path(
+        "slas/<int:pk>/compare/<int:other>/",
+        agreement_views.SlaCompareView.as_view(),
+        name="sla-compare",
+    ),
+    re_path(
+        r"^slas/(?P<pk>[0-9]+)/(?P<action>submit|approve|return|terminate|amend)/$",
+        agreement_views.SlaActionView.as_view(),
+        name="sla-action",
     ),
 ]
