@@ -1,15 +1,41 @@
 import datetime as dt
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from catalogue.models import Service
+from catalogue.choices import MeasureKind
+from catalogue.models import MinimumServiceStandard, Service
 from clients.models import ClientEntity
 from core.filters import CodeChoiceFilter, KeywordFilter
 from providers.models import ServiceProvider
 
-from .choices import BINDING_STATUSES, ImportStatus, RecordStatus, SlaStatus
-from .models import RecordImport, ServiceRecord, Sla
+from .choices import (
+    BINDING_STATUSES,
+    ComplianceScope,
+    ComplianceStatus,
+    ImportStatus,
+    RecordStatus,
+    SlaStatus,
+)
+from .models import ComplianceResult, RecordImport, ServiceRecord, Sla
+
+MONTH_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Use YYYY-MM, e.g. 2026-02.")
+
+
+class MonthFilter(django_filters.CharFilter):
+    """A month as ``YYYY-MM``, matched against a first-of-month date field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("validators", [MONTH_VALIDATOR])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        month = dt.date.fromisoformat(f"{value}-01")
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": month})
 
 
 class ServiceRecordFilterSet(django_filters.FilterSet):
@@ -49,11 +75,16 @@ class RecordImportFilterSet(django_filters.FilterSet):
 class SlaFilterSet(django_filters.FilterSet):
     q = KeywordFilter(search_fields=("agreement__number", "notes"), label="Number")
     provider = CodeChoiceFilter(
-        field_name="agreement__provider", queryset=ServiceProvider.objects.all()
+        field_name="agreement__provider", queryset=ServiceProvider.objects.all(), label="Provider"
     )
-    client = CodeChoiceFilter(field_name="agreement__client", queryset=ClientEntity.objects.all())
+    client = CodeChoiceFilter(
+        field_name="agreement__client", queryset=ClientEntity.objects.all(), label="Client entity"
+    )
     service = CodeChoiceFilter(
-        field_name="lines__offering__service", queryset=Service.objects.all(), distinct=True
+        field_name="lines__offering__service",
+        queryset=Service.objects.all(),
+        distinct=True,
+        label="Service",
     )
     status = django_filters.ChoiceFilter(choices=SlaStatus.choices)
     expiring_within = django_filters.NumberFilter(
@@ -84,3 +115,28 @@ class SlaFilterSet(django_filters.FilterSet):
             end_date__gte=today,
             end_date__lte=today + dt.timedelta(days=int(value)),
         )
+
+
+class ComplianceResultFilterSet(django_filters.FilterSet):
+    provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
+    client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
+    service = CodeChoiceFilter(queryset=Service.objects.all())
+    measure = CodeChoiceFilter(
+        field_name="standard",
+        queryset=MinimumServiceStandard.objects.all(),
+        label="Minimum service standard (code)",
+    )
+    sla = django_filters.NumberFilter(field_name="sla_id", min_value=1)
+    period = MonthFilter(field_name="period", label="Month (YYYY-MM)")
+    period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
+    period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")
+    scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)
+    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
+    ordering = django_filters.OrderingFilter(
+        fields=(("period", "period"), ("eligible", "eligible"), ("status", "status"))
+    )
+
+    class Meta:
+        model = ComplianceResult
+        fields = ["provider", "client", "service", "measure", "sla", "scope", "status", "kind"]

@@ -38,14 +38,14 @@ API_LISTS = {
     "/api/v1/record-imports/": 5,
 }
 PAGES = {
-    "/catalogue/": 8,
-    "/providers/": 8,
-    "/clients/": 8,
-    "detail-service": 9,
-    "/providers/UNON/": 10,
-    "/clients/UNEP/": 8,
-    "/records/": 9,
-    "/imports/": 9,
+    "/catalogue/": 9,
+    "/providers/": 9,
+    "/clients/": 9,
+    "detail-service": 10,
+    "/providers/UNON/": 11,
+    "/clients/UNEP/": 9,
+    "/records/": 10,
+    "/imports/": 10,
 }
 
 

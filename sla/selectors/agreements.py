@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine
 
 from accounts.selectors import user_scope
+from catalogue.models import measure_statement
 
 from ..models import ServiceLevelTarget, Sla, SlaLine, SlaTemplateSection
 
@@ -117,12 +118,12 @@ class Section:
 
 def agreement_sections(*, sla: Sla) -> list[Section]:
     """The agreement as plain text per template section (the page escapes it once)."""
-    context = Context(_agreement_context(sla))
+    context = Context(_agreement_context(sla), autoescape=False)
     sections = []
     for section in sla.template.sections.all():
         try:
             text = _ENGINE.from_string(section.body).render(context)
-        except TemplateSyntaxError as exc:
+        except Exception as exc:  # curated text must never break the page or the API
             text = f"[This section of the template cannot be filled in: {exc}]"
         sections.append(Section(section.title, text.strip()))
     return sections
@@ -140,14 +141,15 @@ def sla_history(*, sla: Sla) -> list[HistoryEntry]:
     """Who changed what and when: the SLA's own history and its lines' and targets'."""
     entries = []
     records = list(sla.history.select_related("history_user").order_by("history_date"))
+    people = _people(records)
     previous = None
     for record in records:
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
             changes = [
-                f"{c.field}: {c.old if c.old not in (None, '') else '—'} → "
-                f"{c.new if c.new not in (None, '') else '—'}"
+                f"{c.field.replace('_', ' ')}: {_shown(c.field, c.old, people)} → "
+                f"{_shown(c.field, c.new, people)}"
                 for c in delta.changes
                 if c.field not in ("expiry_notified_at",)
             ]
@@ -162,7 +164,9 @@ def sla_history(*, sla: Sla) -> list[HistoryEntry]:
         )
         previous = record
     line_model = SlaLine.history.model
-    for record in line_model.objects.filter(sla_id=sla.pk).select_related("history_user"):
+    for record in line_model.objects.filter(sla_id=sla.pk).select_related(
+        "history_user", "offering__service"
+    ):
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -170,10 +174,53 @@ def sla_history(*, sla: Sla) -> list[HistoryEntry]:
                 what={"+": "service added", "~": "service changed", "-": "service removed"}[
                     record.history_type
                 ],
-                changes=[f"offering {record.offering_id}, volume {record.expected_volume}"],
+                changes=[
+                    f"{record.offering.service.code}, expected volume {record.expected_volume}"
+                ],
+            )
+        )
+    target_model = ServiceLevelTarget.history.model
+    line_ids = set(line_model.objects.filter(sla_id=sla.pk).values_list("id", flat=True))
+    for record in target_model.objects.filter(line_id__in=line_ids).select_related(
+        "history_user", "standard"
+    ):
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record),
+                what={"+": "target set", "~": "target changed", "-": "target removed"}[
+                    record.history_type
+                ],
+                changes=[
+                    f"{record.standard.code}: "
+                    + measure_statement(
+                        record.kind, record.threshold, record.clock, record.target_pct
+                    )
+                ],
             )
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+_PEOPLE_FIELDS = ("client_signed_by", "provider_signed_by", "created_by")
+
+
+def _people(records) -> dict[int, str]:
+    """Names of the users that history rows point to (one query)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {getattr(r, f"{name}_id") for r in records for name in _PEOPLE_FIELDS} - {None}
+    return {
+        u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=ids)
+    }
+
+
+def _shown(field: str, value, people: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if field in _PEOPLE_FIELDS:
+        return people.get(value, f"user {value}")
+    return str(value)
 
 
 def _who(record) -> str:

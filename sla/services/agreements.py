@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.selectors import user_scope
 from accounts.services import notify, users_with_role
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
@@ -23,6 +22,7 @@ from core.exceptions import ApplicationError
 
 from ..choices import BINDING_STATUSES, SlaStatus
 from ..models import Agreement, ServiceLevelTarget, Sla, SlaLine, SlaTemplate
+from .compliance import mark_sla_months
 
 EXPIRY_NOTICE_DAYS = 30
 
@@ -69,9 +69,19 @@ def allowed_actions(*, sla: Sla, user) -> set[str]:
     return actions
 
 
+# What each status allows to someone (the role decides who).
+_POSSIBLE = {
+    SlaStatus.DRAFT: {"edit", "submit"},
+    SlaStatus.SUBMITTED: {"approve", "return"},
+    SlaStatus.APPROVED: {"terminate", "amend"},
+    SlaStatus.ACTIVE: {"terminate", "amend"},
+}
+
+
 def _require(action: str, *, sla: Sla, user) -> None:
     if action not in allowed_actions(sla=sla, user=user):
-        raise PermissionDeniedForAction(action, sla)
+        by_role = action in _POSSIBLE.get(sla.status, set())
+        raise PermissionDeniedForAction(action, sla, by_role=by_role)
 
 
 class PermissionDeniedForAction(ApplicationError):
@@ -79,11 +89,13 @@ class PermissionDeniedForAction(ApplicationError):
 
     status_code = 403
 
-    def __init__(self, action: str, sla: Sla):
-        super().__init__(
-            f"You cannot {action} {sla} while it is {sla.get_status_display().lower()}.",
-            {"status": [sla.status]},
-        )
+    def __init__(self, action: str, sla: Sla, *, by_role: bool = False):
+        status = sla.get_status_display().lower()
+        if by_role:
+            message = f"Your role does not allow you to {action} {sla} ({status})."
+        else:
+            message = f"You cannot {action} {sla} while it is {status}."
+        super().__init__(message, {"status": [sla.status]})
 
 
 # --- targets and lines -------------------------------------------------------------------
@@ -160,8 +172,13 @@ def target_inputs(*, offering: Offering, raw: list[dict] | None) -> list[TargetI
     ]
 
 
-def _check_targets(targets: list[TargetInput]) -> None:
+def _check_targets(targets: list[TargetInput], *, service) -> None:
     for target in targets:
+        if target.standard.service_id != service.pk:
+            raise ApplicationError(
+                f"{target.standard.code} is a standard of another service, not of {service.code}.",
+                {"targets": [f"{target.standard.code}: not a standard of {service.code}"]},
+            )
         if target.target_pct is not None and target.target_pct > 100:
             raise ApplicationError(
                 f"{target.standard.code}: a target share cannot exceed 100%.",
@@ -181,7 +198,15 @@ def _check_targets(targets: list[TargetInput]) -> None:
             )
 
 
-def _write_lines(sla: Sla, lines: list[LineInput]) -> None:
+def _create(model, user, **fields):
+    """Create a row with the acting user recorded in its history."""
+    row = model(**fields)
+    row._history_user = user
+    row.save()
+    return row
+
+
+def _write_lines(sla: Sla, lines: list[LineInput], user) -> None:
     if not lines:
         raise ApplicationError("An SLA covers at least one service.", {"lines": ["required"]})
     seen = set()
@@ -205,11 +230,13 @@ def _write_lines(sla: Sla, lines: list[LineInput]) -> None:
         targets = (
             line.targets if line.targets is not None else target_inputs(offering=offering, raw=None)
         )
-        _check_targets(targets)
+        _check_targets(targets, service=offering.service)
     sla.lines.all().delete()
     for line in lines:
         offering = line.offering
-        stored = SlaLine.objects.create(
+        stored = _create(
+            SlaLine,
+            user,
             sla=sla,
             offering=offering,
             expected_volume=int(line.expected_volume),
@@ -221,7 +248,9 @@ def _write_lines(sla: Sla, lines: list[LineInput]) -> None:
             line.targets if line.targets is not None else target_inputs(offering=offering, raw=None)
         )
         for target in targets:
-            ServiceLevelTarget.objects.create(
+            _create(
+                ServiceLevelTarget,
+                user,
                 line=stored,
                 standard=target.standard,
                 kind=target.standard.kind,
@@ -231,6 +260,24 @@ def _write_lines(sla: Sla, lines: list[LineInput]) -> None:
                 clock=target.clock if target.standard.kind == MeasureKind.TIMELINESS else "",
                 target_pct=target.target_pct,
             )
+
+
+def _recheck_targets(sla: Sla) -> None:
+    """Targets against the standards as they are now (a standard may have been tightened
+    since the draft was written, or an amendment copied older targets)."""
+    for line in sla.lines.select_related("offering__service").prefetch_related("targets__standard"):
+        _check_targets(
+            [
+                TargetInput(
+                    standard=t.standard,
+                    threshold=t.threshold,
+                    clock=t.clock,
+                    target_pct=t.target_pct,
+                )
+                for t in line.targets.all()
+            ],
+            service=line.offering.service,
+        )
 
 
 def find_overlap(*, sla: Sla) -> Sla | None:
@@ -308,12 +355,8 @@ def sla_create(
     notes: str = "",
 ) -> Sla:
     """Register a draft SLA from the current template (provider staff and managers)."""
-    scope = user_scope(user)
-    if not (
-        scope.is_catalogue_manager
-        or {(Role.PROVIDER_STAFF, provider.pk), (Role.PROVIDER_MANAGER, provider.pk)}
-        & {(r, p) for r, p, _ in _memberships(user)}
-    ):
+    mine = {(r, p) for r, p, _ in _memberships(user)}
+    if not {(Role.PROVIDER_STAFF, provider.pk), (Role.PROVIDER_MANAGER, provider.pk)} & mine:
         raise ApplicationError(
             f"Only {provider.code} staff register its SLAs.", {"provider": ["not yours"]}
         )
@@ -343,7 +386,7 @@ def sla_create(
         created_by=user,
     )
     _save(sla, user, "registered")
-    _write_lines(sla, lines)
+    _write_lines(sla, lines, user)
     _check_overlap(sla)
     return sla
 
@@ -373,7 +416,7 @@ def sla_update_draft(
         notes=sla.notes if notes is None else notes,
     )
     if lines is not None:
-        _write_lines(sla, lines)
+        _write_lines(sla, lines, user)
     _check_overlap(sla)
     return sla
 
@@ -402,6 +445,7 @@ def sla_submit(*, sla: Sla, user) -> Sla:
     _require("submit", sla=sla, user=user)
     if not sla.lines.exists():
         raise ApplicationError("Add at least one service before submitting.")
+    _recheck_targets(sla)
     _check_overlap(sla)
     _save(
         sla,
@@ -437,6 +481,7 @@ def sla_approve(*, sla: Sla, user) -> Sla:
     _save(sla, user, "signed", **fields)
     if not (sla.client_signed_at and sla.provider_signed_at):
         return sla
+    _recheck_targets(sla)
     _check_overlap(sla)
     _save(sla, user, "approved", status=SlaStatus.APPROVED, approved_at=now)
     if sla.supersedes_id:
@@ -446,6 +491,7 @@ def sla_approve(*, sla: Sla, user) -> Sla:
                 original, user, f"superseded by version {sla.version}", status=SlaStatus.SUPERSEDED
             )
     _refresh(sla, user, timezone.localdate())
+    mark_sla_months(sla)  # its targets now count (and its original's window shrank)
     notify(
         users=_parties(sla, Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER, Role.CLIENT_FOCAL_POINT),
         verb="sla.approved",
@@ -493,7 +539,10 @@ def sla_terminate(*, sla: Sla, user, reason: str, termination_date: dt.date | No
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("Give the reason for terminating.", {"reason": ["required"]})
-    termination_date = termination_date or timezone.localdate()
+    # Terminating before the start means the SLA never runs: it ends the day before.
+    termination_date = termination_date or max(
+        timezone.localdate(), sla.start_date - dt.timedelta(days=1)
+    )
     if not sla.start_date - dt.timedelta(days=1) <= termination_date <= sla.end_date:
         raise ApplicationError(
             f"The termination date must lie within the period ({sla.start_date} to "
@@ -508,6 +557,7 @@ def sla_terminate(*, sla: Sla, user, reason: str, termination_date: dt.date | No
         termination_date=termination_date,
         termination_reason=reason[:4000],
     )
+    mark_sla_months(sla)
     notify(
         users=_parties(sla, Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER, Role.CLIENT_FOCAL_POINT),
         verb="sla.terminated",
@@ -524,6 +574,11 @@ def sla_amend(*, sla: Sla, user) -> Sla:
     and targets; it supersedes this version once approved."""
     sla = Sla.objects.select_for_update().get(pk=sla.pk)
     _require("amend", sla=sla, user=user)
+    if timezone.localdate() > sla.end_date:
+        raise ApplicationError(
+            f"{sla} ended on {sla.end_date}: register a new SLA instead of amending it.",
+            {"end_date": ["in the past"]},
+        )
     latest = sla.agreement.versions.order_by("-version").first()
     template = SlaTemplate.objects.filter(is_current=True).first() or sla.template
     amendment = Sla(
@@ -538,7 +593,9 @@ def sla_amend(*, sla: Sla, user) -> Sla:
     )
     _save(amendment, user, f"amendment of version {sla.version}")
     for line in sla.lines.prefetch_related("targets"):
-        copy = SlaLine.objects.create(
+        copy = _create(
+            SlaLine,
+            user,
             sla=amendment,
             offering=line.offering,
             expected_volume=line.expected_volume,
@@ -547,7 +604,9 @@ def sla_amend(*, sla: Sla, user) -> Sla:
             rate_unit=line.rate_unit,
         )
         for target in line.targets.all():
-            ServiceLevelTarget.objects.create(
+            _create(
+                ServiceLevelTarget,
+                user,
                 line=copy,
                 standard_id=target.standard_id,
                 kind=target.kind,
