@@ -49,3 +49,20 @@ class TemplateSectionKey(models.TextChoices):
     REPORTING = "reporting", "Reporting and review"
     ESCALATION = "escalation", "Escalation and dispute resolution"
     TERM = "term", "Term, amendment and termination"
+
+
+class ComplianceScope(models.TextChoices):
+    MSS = "mss", "Minimum service standard"
+    SLA = "sla", "SLA target"
+
+
+class ComplianceStatus(models.TextChoices):
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+    NO_DATA = "no_data", "No data"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

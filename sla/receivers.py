@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from catalogue.models import MinimumServiceStandard
 from core.models import DutyStation, Holiday
 
 _local = threading.local()
@@ -50,3 +51,18 @@ def calendar_saved(sender, instance, created, raw=False, **kwargs):
 def holiday_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _enqueue_after_commit(instance.duty_station_id)
+
+
+@receiver(post_save, sender=MinimumServiceStandard, dispatch_uid="sla.standard_saved")
+def standard_saved(sender, instance, raw=False, **kwargs):
+    """A standard's figures changed: every month with records of its service is pending."""
+    if raw:
+        return
+    from .models import ServiceRecord
+    from .services.records import mark_pending
+
+    mark_pending(
+        ServiceRecord.objects.filter(service_id=instance.service_id, completed_month__isnull=False)
+        .values_list("provider_id", "completed_month")
+        .distinct()
+    )

@@ -4,6 +4,8 @@ Tasks take ids, re-fetch, and call a service; each is idempotent (safe to retry,
 run with acks_late so a killed worker's task is delivered again).
 """
 
+import datetime as dt
+
 from celery import shared_task
 
 from .choices import ImportStatus
@@ -11,6 +13,7 @@ from .imports.parse import read_json_file
 from .models import RecordImport
 from .services import record_import_apply, record_import_validate, records_recompute_calendar
 from .services.agreements import slas_update_lifecycle
+from .services.compliance import compute_provider_month, recent_shards, shards_to_compute
 
 
 @shared_task(name="sla.validate_record_import")
@@ -24,6 +27,8 @@ def validate_record_import(import_id: int) -> str:
             record_import = record_import_validate(record_import=record_import, rows=rows)
     else:
         record_import = record_import_validate(record_import=record_import)
+    if record_import.status == ImportStatus.DONE:
+        compliance_catch_up()
     return record_import.status
 
 
@@ -32,7 +37,10 @@ def apply_record_import(import_id: int) -> str:
     record_import = RecordImport.objects.filter(pk=import_id).first()
     if record_import is None:
         return "skipped"
-    return record_import_apply(record_import=record_import).status
+    status = record_import_apply(record_import=record_import).status
+    if status == ImportStatus.DONE:
+        compliance_catch_up()
+    return status
 
 
 @shared_task(name="sla.recompute_calendar_records")
@@ -44,3 +52,37 @@ def recompute_calendar_records(duty_station_id: int) -> int:
 def update_sla_lifecycle() -> dict:
     """Daily (beat): activate, expire, and give notice of SLAs expiring within 30 days."""
     return slas_update_lifecycle()
+
+
+@shared_task(name="compliance.compute_shard")
+def compute_compliance_shard(provider_id: int, period: str, trigger: str = "pending") -> int:
+    """Compute one provider's month (idempotent; acks late, so a killed worker's shard is
+    delivered again and recomputed)."""
+    run = compute_provider_month(
+        provider_id=provider_id, month=dt.date.fromisoformat(period), trigger=trigger
+    )
+    return run.rows_written
+
+
+def enqueue_shards(shards, trigger: str) -> int:
+    for provider_id, month in shards:
+        compute_compliance_shard.delay(provider_id, month.isoformat(), trigger)
+    return len(shards)
+
+
+@shared_task(name="compliance.compute_pending")
+def compute_pending_compliance() -> int:
+    """Every minute (beat): one task per (provider, month) marked since the last run."""
+    return enqueue_shards(shards_to_compute(), "pending")
+
+
+@shared_task(name="compliance.compute_recent")
+def compute_recent_compliance() -> int:
+    """Nightly (beat): the current and previous month of every provider."""
+    return enqueue_shards(recent_shards(), "nightly")
+
+
+def compliance_catch_up() -> None:
+    """After records changed: compute the pending months (a task; the caller never waits
+    with a broker, and the embedded default computes them in-process)."""
+    compute_pending_compliance.delay_on_commit()

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,6 +54,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_sla_template", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests start from an empty database: load the reference data again."""
+    from providers.models import ServiceProvider
+
+    if not ServiceProvider.objects.exists():
+        call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_sla_template", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL
@@ -84,6 +94,8 @@ class WorkerProcess:
                 "--without-heartbeat",
                 "--without-mingle",
                 "--without-gossip",
+                "--hostname",
+                f"test-{uuid.uuid4().hex[:8]}@%h",
             ],
             cwd=ROOT,
             env=self.env,
@@ -124,49 +136,88 @@ def _database_url() -> str:
 @pytest.fixture
 def celery_worker_process(redis_url):
     """A real worker consuming from Redis, for tasks that need no database."""
-    yield from _worker(redis_url, database_url=None)
+    with WorkerPool(redis_url, database_url=None) as pool:
+        yield pool.spawn()
 
 
 @pytest.fixture
-def celery_db_worker(transactional_db, redis_url):
-    """A real worker that sees the test database (committed data only: transactional tests).
-
-    Needs PostgreSQL: a worker process cannot share SQLite's in-memory test database.
-    """
+def celery_db_workers(transactional_db, redis_url):
+    """Real workers that see the test database (committed data only: transactional tests):
+    ``pool.spawn(**env)`` starts one more. Needs PostgreSQL, since a worker process
+    cannot share SQLite's in-memory test database."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         if REQUIRE_SERVICES:
             pytest.fail("worker tests need DATABASE_URL on PostgreSQL")
         pytest.skip("worker tests with the database need DATABASE_URL on PostgreSQL")
-    yield from _worker(redis_url, database_url=_database_url())
+    ensure_reference_data()
+    with WorkerPool(redis_url, database_url=_database_url()) as pool:
+        yield pool
 
 
-def _worker(redis_url: str, database_url: str | None):
-    from portal.celery import app
+@pytest.fixture
+def celery_db_worker(celery_db_workers):
+    """One real worker on the test database."""
+    return celery_db_workers.spawn()
 
-    result_backend = redis_url.rsplit("/", 1)[0] + "/11"
-    assert app.conf.broker_url == redis_url, "worker tests use the test settings' broker"
-    saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
-    app.conf.update(task_always_eager=False, result_backend=result_backend)
-    app.control.purge()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="portal.settings.test",
-        CELERY_BROKER_URL=redis_url,
-        CELERY_RESULT_BACKEND=result_backend,
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    worker = WorkerProcess(env).start()
-    worker.results = _results_backend(app, result_backend)
-    try:
-        worker.run("core.ping", "ready", timeout=90)
-        yield worker
-    finally:
-        worker.stop()
+
+class WorkerPool:
+    """Starts workers against Redis and stops them all afterwards; tasks sent by the test
+    process go to Redis (eager mode is off meanwhile) and results come back through it."""
+
+    def __init__(self, redis_url: str, database_url: str | None):
+        self.redis_url = redis_url
+        self.database_url = database_url
+        self.workers: list[WorkerProcess] = []
+
+    def __enter__(self):
+        from portal.celery import app
+
+        self.app = app
+        self.result_backend = self.redis_url.rsplit("/", 1)[0] + "/11"
+        assert app.conf.broker_url == self.redis_url, "worker tests use the test broker"
+        self.saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
+        app.conf.update(task_always_eager=False, result_backend=self.result_backend)
         app.control.purge()
-        app.conf.update(saved)
+        self.results = _results_backend(app, self.result_backend)
+        return self
+
+    def __exit__(self, *exc):
+        for worker in self.workers:
+            worker.stop()
+        self.app.control.purge()
+        self.app.conf.update(self.saved)
+
+    def spawn(self, **extra_env) -> "WorkerProcess":
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="portal.settings.test",
+            CELERY_BROKER_URL=self.redis_url,
+            CELERY_RESULT_BACKEND=self.result_backend,
+            **{k: str(v) for k, v in extra_env.items()},
+        )
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        worker = WorkerProcess(env).start()
+        worker.results = self.results
+        self.workers.append(worker)
+        self.wait_ready(len([w for w in self.workers if w.process.poll() is None]))
+        return worker
+
+    def wait_ready(self, count: int, timeout: float = 90) -> None:
+        """Wait until ``count`` workers answer a ping over the broker."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.app.control.ping(timeout=1.0) or []) >= count:
+                return
+        raise AssertionError(f"{count} workers did not come up within {timeout} s")
+
+    def run(self, name: str, *args, timeout: float = 60):
+        return self.workers[0].run(name, *args, timeout=timeout)
+
+    def send(self, name: str, *args):
+        return self.app.send_task(name, args=list(args))
 
 
 def _results_backend(app, url: str):

@@ -169,10 +169,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A task not acknowledged (worker killed) is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("PORTAL_CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+# Fault injection for the crash tests only: hold each compliance shard's transaction open
+# this long before committing, so a test can kill the worker mid-task. Keep at 0.
+COMPLIANCE_FAULT_DELAY_SECONDS = env.float("PORTAL_COMPLIANCE_FAULT_DELAY", default=0)
 CELERY_BEAT_SCHEDULE = {
     "sla-lifecycle": {
         "task": "sla.update_lifecycle",
         "schedule": crontab(hour=0, minute=15),
+    },
+    "compliance-pending": {"task": "compliance.compute_pending", "schedule": 60.0},
+    "compliance-nightly": {
+        "task": "compliance.compute_recent",
+        "schedule": crontab(hour=1, minute=0),
     },
 }
 

@@ -25,7 +25,7 @@ from ..services import (
     record_import_create,
     records_import,
 )
-from ..tasks import validate_record_import
+from ..tasks import compliance_catch_up, validate_record_import
 from .serializers import (
     RecordImportListSerializer,
     RecordImportSerializer,
@@ -107,6 +107,7 @@ class ServiceRecordViewSet(
         result = records_import(rows=rows, user=self.request.user, filename="api")
         if result.status != ImportStatus.DONE:
             return result, None
+        compliance_catch_up()
         values = rows[0].values
         record = (
             self.get_queryset()
@@ -164,6 +165,7 @@ class ServiceRecordViewSet(
         if not scope.is_catalogue_manager and instance.provider_id not in own:
             raise PermissionDenied("You may delete only your own provider's records.")
         record_delete(record=instance)
+        compliance_catch_up()
 
     @extend_schema(
         request={
@@ -232,6 +234,7 @@ class ServiceRecordViewSet(
         result = records_import(rows=rows, user=request.user, keep_good_rows=keep, filename="api")
         if result.status != ImportStatus.DONE:
             return _failure(result)
+        compliance_catch_up()
         return Response(RecordImportSerializer(result, context={"request": request}).data)
 
 

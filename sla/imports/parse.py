@@ -185,6 +185,6 @@ def read_json_file(handle) -> Iterator[RawRow]:
     """Rows of a file holding a JSON list of records (bulk uploads run in the background)."""
     try:
         items = json.load(handle)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # deep nesting too
         raise FileError(1, "", f"the body is not valid JSON: {str(exc)[:120]}") from exc
     yield from read_json(items)

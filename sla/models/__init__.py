@@ -8,6 +8,7 @@ from .agreements import (
     SlaTemplate,
     SlaTemplateSection,
 )
+from .compliance import ComplianceResult, ComplianceRun
 from .records import (
     PendingCompliance,
     RecordImport,
@@ -18,6 +19,8 @@ from .records import (
 
 __all__ = [
     "Agreement",
+    "ComplianceResult",
+    "ComplianceRun",
     "PendingCompliance",
     "RecordImport",
     "RecordImportError",

@@ -7,14 +7,24 @@ from .agreements import (
     sla_history,
     sla_queryset,
 )
+from .compliance import (
+    compliance_queryset,
+    compliance_summary,
+    last_computed_at,
+    records_url,
+)
 from .records import Deadline, record_deadlines, record_import_queryset, record_queryset
 
 __all__ = [
     "Deadline",
     "agreement_sections",
+    "compliance_queryset",
+    "compliance_summary",
+    "last_computed_at",
     "record_deadlines",
     "record_import_queryset",
     "record_queryset",
+    "records_url",
     "sla_comparison",
     "sla_detail",
     "sla_history",

@@ -1,0 +1,113 @@
+"""Reads of compliance results: scoped, summarised, and the records behind a figure."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts.selectors import user_scope
+from catalogue.models import Designation
+
+from ..choices import ComplianceScope, ComplianceStatus
+from ..models import ComplianceResult, ComplianceRun
+
+GROUPS = {
+    "provider": ("provider__code", "provider__name"),
+    "client": ("client__code", "client__name"),
+    "service": ("service__code", "service__name"),
+    "area": ("service__area__code", "service__area__name"),
+    "standard": ("standard__code", "standard__service__name"),
+}
+
+
+def compliance_queryset(*, user) -> QuerySet[ComplianceResult]:
+    """Results ``user`` may see. Providers see their own; a client sees its own SLA
+    results and the standards of the providers designated to serve it; global roles see
+    everything. A client never sees another client's SLA figures."""
+    scope = user_scope(user)
+    qs = ComplianceResult.objects.select_related(
+        "provider", "client", "service", "standard", "sla__agreement"
+    )
+    if scope.sees_everything:
+        return qs
+    if not (scope.provider_ids or scope.client_ids):
+        return qs.none()
+    serves_my_entity = Designation.objects.filter(
+        provider_id=OuterRef("provider_id"), client_id__in=scope.client_ids
+    )
+    return qs.filter(
+        Q(provider_id__in=scope.provider_ids)
+        | Q(scope=ComplianceScope.SLA, client_id__in=scope.client_ids)
+        | (Q(scope=ComplianceScope.MSS) & Exists(serves_my_entity))
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    name: str
+    results: int
+    eligible: int
+    met: int
+    breached: int
+    overdue_open: int
+
+    @property
+    def attainment(self) -> Decimal | None:
+        if not self.eligible:
+            return None
+        return (Decimal(self.met) / Decimal(self.eligible)).quantize(Decimal("0.0001"))
+
+
+def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) -> list[SummaryRow]:
+    """Results grouped by provider, client, service, area or standard (one query)."""
+    code, name = GROUPS[group_by]
+    rows = (
+        results.order_by()
+        .values(code, name)
+        .annotate(
+            results=Count("id"),
+            eligible=Sum("eligible"),
+            met=Sum("met"),
+            breached=Count("id", filter=Q(status=ComplianceStatus.BREACHED)),
+            overdue_open=Sum("overdue_open"),
+        )
+        .order_by(code)
+    )
+    return [
+        SummaryRow(
+            code=row[code] or "—",
+            name=row[name] or "(all clients)",
+            results=row["results"],
+            eligible=row["eligible"] or 0,
+            met=row["met"] or 0,
+            breached=row["breached"],
+            overdue_open=row["overdue_open"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def last_computed_at(*, provider_ids=None) -> dt.datetime | None:
+    """When a run last finished (for "computed N minutes ago")."""
+    runs = ComplianceRun.objects.filter(finished_at__isnull=False)
+    if provider_ids is not None:
+        runs = runs.filter(provider_id__in=list(provider_ids))
+    return runs.aggregate(last=Max("finished_at"))["last"]
+
+
+def records_url(result: ComplianceResult) -> str:
+    """The records page filtered to the records behind a result (its month, provider,
+    service, and client for an SLA target)."""
+    params = {
+        "provider": result.provider.code,
+        "service": result.service.code,
+        "status": "completed",
+        "completed_month": f"{result.period:%Y-%m}",
+    }
+    if result.client_id:
+        params["client"] = result.client.code
+    return f"{reverse('sla:servicerecord-list')}?{urlencode(params)}"
