@@ -120,12 +120,21 @@ def read_csv(stream) -> Iterator[RawRow]:
 
 def _check_header(names: list[str], line: int) -> None:
     known = set(COLUMNS)
+    if len(names) == 1 and names[0].count(";") >= 2:
+        raise FileError(
+            line,
+            "",
+            "the columns are separated by semicolons: save the file as comma-separated CSV (UTF-8)",
+        )
     if not known.intersection(names):
         raise FileError(
             line,
             "",
             f"no header row: the first line must name the columns ({', '.join(COLUMNS)})",
         )
+    for position, name in enumerate(names, start=1):
+        if not name:
+            raise FileError(line, "", f"column {position} of the header has no name")
     unknown = [n for n in names if n not in known]
     if unknown:
         raise FileError(line, unknown[0], f"unknown column '{unknown[0][:40]}'")

@@ -94,6 +94,7 @@ def record_import_validate(
     writer = StagingWriter(import_id)
     errors: list[RowError] = []
     error_lines: set[int] = set()
+    bad_refs: dict[tuple[str, str], int] = {}
     error_count = total = 0
     handle = None
     try:
@@ -107,6 +108,7 @@ def record_import_validate(
                 error_count += len(result)
                 error_lines.add(raw.line)
                 errors.extend(result[: max(0, MAX_STORED_ERRORS - len(errors))])
+                _remember_ref(bad_refs, raw)
             else:
                 writer.add(result)
             if total % PROGRESS_EVERY == 0:
@@ -131,7 +133,7 @@ def record_import_validate(
         if handle is not None:
             handle.close()
 
-    duplicates = duplicate_refs(import_id)
+    duplicates = duplicate_refs(import_id) + _repeats_of_bad_rows(import_id, bad_refs, context)
     for line, ref, first_line in duplicates:
         error_count += 1
         error_lines.add(line)
@@ -149,6 +151,9 @@ def record_import_validate(
     )
     rows_valid = total - len(error_lines)
     if total == 0:
+        RecordImportError.objects.create(
+            record_import_id=import_id, line=2, column="", message="no records after the header"
+        )
         message = "The file has a header but no records. Nothing was stored."
     elif error_count:
         message = (
@@ -176,10 +181,46 @@ def record_import_validate(
     return record_import
 
 
+MAX_REMEMBERED_BAD_REFS = 200_000
+
+
+def _remember_ref(bad_refs: dict, raw: RawRow) -> None:
+    """Note the (provider, ref) of a rejected row: a later row repeating it is a duplicate
+    too, even though the first one was not staged."""
+    values = raw.values
+    key = (str(values.get("provider") or "").strip(), str(values.get("external_ref") or "").strip())
+    if all(key) and key not in bad_refs and len(bad_refs) < MAX_REMEMBERED_BAD_REFS:
+        bad_refs[key] = raw.line
+
+
+def _repeats_of_bad_rows(import_id: int, bad_refs: dict, context) -> list[tuple[int, str, int]]:
+    """Staged rows repeating the reference of an earlier rejected row."""
+    if not bad_refs:
+        return []
+    refs = sorted({ref for _, ref in bad_refs})
+    repeats = []
+    for start in range(0, len(refs), 5000):
+        staged = RecordStagingRow.objects.filter(
+            record_import_id=import_id, external_ref__in=refs[start : start + 5000]
+        ).values_list("line", "provider_id", "external_ref")
+        for line, provider_id, ref in staged:
+            first = bad_refs.get((context.provider_codes.get(provider_id, ""), ref))
+            if first is not None and first < line:
+                repeats.append((line, ref, first))
+    return sorted(repeats)
+
+
 def record_import_confirm(*, record_import: RecordImport, keep_good_rows: bool) -> RecordImport:
     """Accept a validated import for storing (``record_import_apply`` does the work)."""
     if record_import.status != ImportStatus.VALIDATED:
         return record_import
+    if record_import.rows_valid == 0:
+        clear_staging(record_import.pk)
+        return _finish(
+            record_import,
+            status=ImportStatus.REJECTED,
+            message=f"{record_import.message.split('.')[0]}. No row is valid. Nothing was stored.",
+        )
     if record_import.error_count and not keep_good_rows:
         clear_staging(record_import.pk)
         return _finish(
