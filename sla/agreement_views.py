@@ -36,6 +36,9 @@ from .filtersets import SlaFilterSet
 from .models import Sla
 from .selectors import (
     agreement_sections,
+    compliance_matrix,
+    compliance_queryset,
+    last_computed_at,
     sla_comparison,
     sla_detail,
     sla_history,
@@ -313,6 +316,10 @@ def _detail_context(request, sla: Sla, **forms) -> dict:
         "actions": actions,
         "versions": versions,
         "history": sla_history(sla=sla),
+        "compliance": compliance_matrix(
+            results=compliance_queryset(user=request.user).filter(sla=sla)
+        ),
+        "last_computed": last_computed_at(provider_ids=[sla.agreement.provider_id]),
         "return_form": forms.get("return_form") or ReturnForm(),
         "terminate_form": forms.get("terminate_form") or TerminateForm(),
     }

@@ -14,6 +14,12 @@ urlpatterns = [
         views.RecordImportConfirmView.as_view(),
         name="recordimport-confirm",
     ),
+    path("compliance/", views.ComplianceListView.as_view(), name="compliance-list"),
+    path(
+        "compliance/providers/<str:code>/",
+        views.ProviderComplianceView.as_view(),
+        name="provider-compliance",
+    ),
     path("slas/", agreement_views.SlaListView.as_view(), name="sla-list"),
     path("slas/new/", agreement_views.SlaCreateView.as_view(), name="sla-create"),
     path("slas/<int:pk>/", agreement_views.SlaDetailView.as_view(), name="sla-detail"),

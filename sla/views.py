@@ -5,15 +5,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, TemplateView
 
+from accounts.selectors import user_scope
 from core.exports import csv_response
 from core.views import FilteredListView
+from providers.models import ServiceProvider
 
-from .choices import ImportStatus
-from .filtersets import RecordImportFilterSet, ServiceRecordFilterSet
+from .choices import ComplianceScope, ImportStatus
+from .filtersets import ComplianceResultFilterSet, RecordImportFilterSet, ServiceRecordFilterSet
 from .forms import RecordImportConfirmForm, RecordImportForm
-from .selectors import record_deadlines, record_import_queryset, record_queryset
+from .selectors import (
+    compliance_matrix,
+    compliance_queryset,
+    last_computed_at,
+    open_breaches,
+    record_deadlines,
+    record_import_queryset,
+    record_queryset,
+)
 from .services import importable_provider_ids, record_import_confirm, record_import_create
 from .tasks import apply_record_import, validate_record_import
 
@@ -171,4 +181,44 @@ class RecordImportListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_import"] = _can_import(self.request.user)
+        return context
+
+
+class ComplianceListView(FilteredListView):
+    """Compliance results the user may see, filtered (e.g. the open breaches)."""
+
+    filterset_class = ComplianceResultFilterSet
+    template_name = "sla/compliance_list.html"
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return compliance_queryset(user=self.request.user).order_by(
+            "-period", "provider__code", "standard__code"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = user_scope(self.request.user)
+        context["last_computed"] = last_computed_at(
+            provider_ids=None if scope.sees_everything else scope.provider_ids
+        )
+        return context
+
+
+class ProviderComplianceView(LoginRequiredMixin, TemplateView):
+    """A provider's standards and SLA targets, month by month, and its open breaches."""
+
+    template_name = "sla/provider_compliance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        provider = get_object_or_404(ServiceProvider, code=self.kwargs["code"])
+        results = compliance_queryset(user=self.request.user).filter(provider=provider)
+        context.update(
+            provider=provider,
+            standards=compliance_matrix(results=results.filter(scope=ComplianceScope.MSS)),
+            targets=compliance_matrix(results=results.filter(scope=ComplianceScope.SLA)),
+            breaches=open_breaches(results=results)[:50],
+            last_computed=last_computed_at(provider_ids=[provider.pk]),
+        )
         return context

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
+from providers.models import ServiceProvider
 from tests.factories import (
     ClientEntityFactory,
     DesignationFactory,
@@ -36,6 +37,8 @@ API_LISTS = {
     "/api/v1/designations/": 5,
     "/api/v1/service-records/": 5,
     "/api/v1/record-imports/": 5,
+    "/api/v1/compliance/": 5,
+    "/api/v1/slas/": 5,
 }
 PAGES = {
     "/catalogue/": 9,
@@ -46,6 +49,9 @@ PAGES = {
     "/clients/UNEP/": 9,
     "/records/": 10,
     "/imports/": 10,
+    "/compliance/": 11,
+    "/compliance/providers/UNON/": 12,
+    "/slas/": 10,
 }
 
 
@@ -63,6 +69,38 @@ def add_records(n: int) -> None:
     assert import_csv(rows).status == "done"
 
 
+def add_results(n: int) -> None:
+    """Compliance results for UNON in ``n`` more months."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from catalogue.models import MinimumServiceStandard
+    from sla.models import ComplianceResult
+
+    unon = ServiceProvider.objects.get(code="UNON")
+    standard = MinimumServiceStandard.objects.filter(service__offerings__provider=unon).first()
+    for _ in range(n):
+        month = dt.date(2020 + next(_refs) % 50, 1, 1)
+        ComplianceResult.objects.create(
+            key=f"mss:{standard.pk}:{unon.pk}:{month:%Y-%m}",
+            scope="mss",
+            period=month,
+            provider=unon,
+            service=standard.service,
+            standard=standard,
+            kind=standard.kind,
+            threshold=standard.threshold,
+            clock=standard.clock,
+            target_pct=standard.target_pct,
+            eligible=10,
+            met=9,
+            status="breached",
+            provisional=False,
+            computed_at=timezone.now(),
+        )
+
+
 def add_rows(n: int) -> None:
     """Add ``n`` rows of every kind, including rows that the detail pages list."""
     from catalogue.models import Service
@@ -73,6 +111,7 @@ def add_rows(n: int) -> None:
     unon = ServiceProvider.objects.get(code="UNON")
     unep = ClientEntity.objects.get(code="UNEP")
     add_records(n)
+    add_results(n)
     for _ in range(n):
         OfferingFactory(service=detail_service).countries.create(country="KE")
         OfferingFactory(provider=unon).countries.create(country="KE")

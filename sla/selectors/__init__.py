@@ -8,9 +8,11 @@ from .agreements import (
     sla_queryset,
 )
 from .compliance import (
+    compliance_matrix,
     compliance_queryset,
     compliance_summary,
     last_computed_at,
+    open_breaches,
     records_url,
 )
 from .records import Deadline, record_deadlines, record_import_queryset, record_queryset
@@ -18,9 +20,11 @@ from .records import Deadline, record_deadlines, record_import_queryset, record_
 __all__ = [
     "Deadline",
     "agreement_sections",
+    "compliance_matrix",
     "compliance_queryset",
     "compliance_summary",
     "last_computed_at",
+    "open_breaches",
     "record_deadlines",
     "record_import_queryset",
     "record_queryset",

@@ -111,3 +111,64 @@ def records_url(result: ComplianceResult) -> str:
     if result.client_id:
         params["client"] = result.client.code
     return f"{reverse('sla:servicerecord-list')}?{urlencode(params)}"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    label: str
+    detail: str
+    cells: list  # ComplianceResult or None, one per month
+
+
+@dataclass(frozen=True)
+class Matrix:
+    months: list[dt.date]
+    rows: list[MatrixRow]
+
+
+def compliance_matrix(*, results: QuerySet[ComplianceResult], months: int = 12) -> Matrix:
+    """Results month by month: one row per measure (a standard, or an SLA target), the
+    latest ``months`` months that have results as columns (two queries)."""
+    periods = sorted(results.order_by().values_list("period", flat=True).distinct(), reverse=True)[
+        :months
+    ]
+    periods.sort()
+    rows: dict[str, dict] = {}
+    for result in results.filter(period__in=periods).order_by("standard__code", "period"):
+        key = f"{result.scope}:{result.target_id or result.standard_id}:{result.provider_id}"
+        row = rows.setdefault(
+            key,
+            {
+                "label": f"{result.standard.code}",
+                "detail": _measure_detail(result),
+                "cells": dict.fromkeys(periods),
+            },
+        )
+        row["cells"][result.period] = result
+    return Matrix(
+        months=periods,
+        rows=[
+            MatrixRow(r["label"], r["detail"], [r["cells"][p] for p in periods])
+            for r in rows.values()
+        ],
+    )
+
+
+def _measure_detail(result: ComplianceResult) -> str:
+    from catalogue.models import measure_statement
+
+    statement = measure_statement(result.kind, result.threshold, result.clock, result.target_pct)
+    where = f"{result.provider.code} · {result.service.code}"
+    if result.sla_id:
+        where += f" · {result.sla.agreement.number} v{result.sla.version}"
+    return f"{where}: {statement}"
+
+
+def open_breaches(*, results: QuerySet[ComplianceResult]) -> QuerySet[ComplianceResult]:
+    """Breached results of closed months, and provisional ones that can no longer recover
+    (those the engine has notified), newest first."""
+    return (
+        results.filter(status=ComplianceStatus.BREACHED)
+        .filter(Q(provisional=False) | Q(breach_notified_at__isnull=False))
+        .order_by("-period", "provider__code", "standard__code")
+    )
