@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.selectors import user_scope
@@ -124,14 +125,20 @@ class MatrixRow:
 class Matrix:
     months: list[dt.date]
     rows: list[MatrixRow]
+    hidden: int = 0  # measures without any record in these months
 
 
 def compliance_matrix(*, results: QuerySet[ComplianceResult], months: int = 12) -> Matrix:
     """Results month by month: one row per measure (a standard, or an SLA target), the
     latest ``months`` months that have results as columns (two queries)."""
-    periods = sorted(results.order_by().values_list("period", flat=True).distinct(), reverse=True)[
-        :months
-    ]
+    this_month = timezone.localdate().replace(day=1)
+    periods = sorted(
+        results.filter(period__lte=this_month)
+        .order_by()
+        .values_list("period", flat=True)
+        .distinct(),
+        reverse=True,
+    )[:months]
     periods.sort()
     rows: dict[str, dict] = {}
     for result in results.filter(period__in=periods).order_by("standard__code", "period"):
@@ -145,13 +152,12 @@ def compliance_matrix(*, results: QuerySet[ComplianceResult], months: int = 12) 
             },
         )
         row["cells"][result.period] = result
-    return Matrix(
-        months=periods,
-        rows=[
-            MatrixRow(r["label"], r["detail"], [r["cells"][p] for p in periods])
-            for r in rows.values()
-        ],
-    )
+    shown = [
+        MatrixRow(r["label"], r["detail"], [r["cells"][p] for p in periods])
+        for r in rows.values()
+        if any(c and (c.eligible or c.overdue_open) for c in r["cells"].values())
+    ]
+    return Matrix(months=periods, rows=shown, hidden=len(rows) - len(shown))
 
 
 def _measure_detail(result: ComplianceResult) -> str:

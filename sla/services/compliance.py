@@ -442,9 +442,11 @@ def shards_to_compute(
     )
     slas = Sla.objects.filter(agreement__provider_id__in=ids, status__in=IN_FORCE_STATUSES)
     shards = set(months)
+    # Months that have not begun yet have nothing to count (they are computed when due).
+    last = month_start(timezone.localdate())
     for sla in slas.select_related("agreement"):
         month = month_start(sla.start_date)
-        while month <= month_start(sla.end_date):
+        while month <= min(month_start(sla.end_date), last):
             shards.add((sla.agreement.provider_id, month))
             month = next_month(month)
     return sorted(shards)

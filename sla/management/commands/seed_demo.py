@@ -5,6 +5,7 @@ from accounts.choices import Role
 from accounts.services import grant_role, upsert_user
 from clients.models import ClientEntity
 from providers.models import ServiceProvider
+from sla.demo import seed_demo_activity
 
 # Note: a published demo password by design; demo users are labelled everywhere.
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105
@@ -16,6 +17,7 @@ DEMO_USERS = (
     ("demo-staff-unon", Role.PROVIDER_STAFF, "provider", "UNON", "Provider staff, UNON"),
     ("demo-staff-kjso", Role.PROVIDER_STAFF, "provider", "KJSO", "Provider staff, KJSO"),
     ("demo-manager-unon", Role.PROVIDER_MANAGER, "provider", "UNON", "Provider manager, UNON"),
+    ("demo-manager-kjso", Role.PROVIDER_MANAGER, "provider", "KJSO", "Provider manager, KJSO"),
     ("demo-integration-unon", Role.INTEGRATION, "provider", "UNON", "Integration, UNON ERP"),
     ("demo-catalogue", Role.CATALOGUE_MANAGER, None, None, "Catalogue manager"),
     ("demo-management", Role.MANAGEMENT, None, None, "Management"),
@@ -23,7 +25,10 @@ DEMO_USERS = (
 
 
 class Command(BaseCommand):
-    help = "Add demo users for every role (labelled demo everywhere). Safe to run again."
+    help = (
+        "Add demo users for every role, demo service records, SLAs and their compliance "
+        "(all labelled demo). Safe to run again."
+    )
 
     def handle(self, *args, **options):
         rows = []
@@ -49,5 +54,7 @@ class Command(BaseCommand):
                 token, _ = Token.objects.get_or_create(user=user)
                 extra = f"  API token: {token.key}"
             rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
+        summary = seed_demo_activity()
+        self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
