@@ -4,9 +4,8 @@ Variables for Django itself are prefixed ``DJANGO_``; ``DATABASE_URL`` and
 ``CELERY_BROKER_URL`` keep their conventional names.
 """
 
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import environ
 from celery.schedules import crontab
