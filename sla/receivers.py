@@ -63,6 +63,7 @@ def standard_saved(sender, instance, raw=False, **kwargs):
 
     mark_pending(
         ServiceRecord.objects.filter(service_id=instance.service_id, completed_month__isnull=False)
+        .order_by()
         .values_list("provider_id", "completed_month")
         .distinct()
     )

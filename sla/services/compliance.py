@@ -254,23 +254,31 @@ def _open_counts(
     """(overdue_open, still_open) per measure: open records whose deadline fell in the
     month and has passed, and open records that could still complete in it."""
     start, end = month_bounds
+    by_service: dict[int, list] = {}
+    for record in open_records:
+        by_service.setdefault(record.service_id, []).append(record)
+    deadlines: dict[tuple, dt.datetime] = {}  # standards and targets often share a threshold
+
+    def due(record, clock, threshold):
+        key = (record.pk, clock, threshold)
+        if key not in deadlines:
+            deadlines[key] = clock_due_at(
+                clock, calendar, record.received_at, threshold, record.pause_intervals()
+            )
+        return deadlines[key]
+
     counts = {}
     for m in measures:
-        overdue = pending = 0
-        for record in open_records:
-            if record.service_id != m.service_id:
-                continue
-            if m.client_id is not None and record.client_id != m.client_id:
-                continue
-            pending += 1
-            if m.kind != MeasureKind.TIMELINESS:
-                continue
-            due = clock_due_at(
-                m.clock, calendar, record.received_at, m.threshold, record.pause_intervals()
-            )
-            if start <= due < end and m.window[0] <= due < m.window[1] and due <= now:
-                overdue += 1
-        counts[m.key] = (overdue, pending)
+        candidates = by_service.get(m.service_id, ())
+        if m.client_id is not None:
+            candidates = [r for r in candidates if r.client_id == m.client_id]
+        overdue = 0
+        if m.kind == MeasureKind.TIMELINESS:
+            for record in candidates:
+                deadline = due(record, m.clock, m.threshold)
+                if start <= deadline < end and m.window[0] <= deadline < m.window[1]:
+                    overdue += deadline <= now
+        counts[m.key] = (overdue, len(candidates))
     return counts
 
 
@@ -386,13 +394,24 @@ def _compute(provider_id: int, month: dt.date, now: dt.datetime) -> tuple[int, l
 
 
 def _notify_breaches(keys: list[str]) -> None:
+    audiences: dict[tuple, list] = {}  # who to tell, looked up once per organisation
+
+    def audience(provider, client):
+        key = (provider.pk, client.pk if client else None)
+        if key not in audiences:
+            users = users_with_role(role=Role.PROVIDER_MANAGER, provider=provider)
+            users += users_with_role(role=Role.PROVIDER_STAFF, provider=provider)
+            if client is not None:
+                users += users_with_role(role=Role.CLIENT_FOCAL_POINT, client=client)
+            audiences[key] = users
+        return audiences[key]
+
     for result in ComplianceResult.objects.filter(key__in=keys).select_related(
         "provider", "client", "standard", "sla__agreement"
     ):
-        users = users_with_role(role=Role.PROVIDER_MANAGER, provider=result.provider)
-        users += users_with_role(role=Role.PROVIDER_STAFF, provider=result.provider)
-        if result.client_id:
-            users += users_with_role(role=Role.CLIENT_FOCAL_POINT, client=result.client)
+        users = audience(result.provider, result.client)
+        if not users:
+            continue
         what = f"{result.sla.agreement.number} target" if result.sla_id else "standard"
         notify(
             users=users,
@@ -437,6 +456,7 @@ def shards_to_compute(
         return [(pk, month_start(period)) for pk in ids]
     months = (
         ServiceRecord.objects.filter(provider_id__in=ids, completed_month__isnull=False)
+        .order_by()  # no default ordering in the DISTINCT
         .values_list("provider_id", "completed_month")
         .distinct()
     )
