@@ -18,7 +18,7 @@ from providers.models import ServiceProvider
 from ..choices import ImportStatus
 from ..imports.parse import FileError, RawRow, read_csv
 from ..imports.store import StagingWriter, apply_staged, clear_staging, drop_lines, duplicate_refs
-from ..imports.validate import ImportContext, RowError, validate_row
+from ..imports.validate import CONTROL_RE, ImportContext, RowError, validate_row
 from ..models import (
     PendingCompliance,
     RecordImport,
@@ -189,8 +189,21 @@ def _remember_ref(bad_refs: dict, raw: RawRow) -> None:
     too, even though the first one was not staged."""
     values = raw.values
     key = (str(values.get("provider") or "").strip(), str(values.get("external_ref") or "").strip())
-    if all(key) and key not in bad_refs and len(bad_refs) < MAX_REMEMBERED_BAD_REFS:
-        bad_refs[key] = raw.line
+    if not all(key) or key in bad_refs or len(bad_refs) >= MAX_REMEMBERED_BAD_REFS:
+        return
+    # A ref no valid row can carry (control characters, invalid Unicode) cannot repeat, and
+    # PostgreSQL could not even receive it as a query parameter.
+    if len(key[1]) > 100 or CONTROL_RE.search(key[1]) or not _is_text(key[1]):
+        return
+    bad_refs[key] = raw.line
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _repeats_of_bad_rows(import_id: int, bad_refs: dict, context) -> list[tuple[int, str, int]]:
