@@ -6,7 +6,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 COLUMNS = (
     "external_ref",
@@ -32,8 +32,7 @@ class FileError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-@dataclass(frozen=True)
-class RawRow:
+class RawRow(NamedTuple):
     """One data row: its line in the file (or its position in a JSON list) and its values."""
 
     line: int
@@ -94,14 +93,16 @@ def read_csv(stream) -> Iterator[RawRow]:
     _check_header(names, reader.line_num)
     last = reader.line_num  # where the previous record ended: a quoted value may span lines
     try:
+        width = len(names)
         for cells in reader:
             line, last = last + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
+            # (Each test starts with a cheap one that settles the usual row.)
+            if not (cells and (cells[0].strip() or any(cell.strip() for cell in cells))):
                 continue
-            if len(cells) != len(names):
-                yield RawRow(line, {"__width__": f"{len(cells)} values for {len(names)} columns"})
+            if len(cells) != width:
+                yield RawRow(line, {"__width__": f"{len(cells)} values for {width} columns"})
                 continue
-            too_long = next(
+            too_long = len("".join(cells)) > MAX_FIELD_CHARS and next(
                 (n for n, c in zip(names, cells, strict=True) if len(c) > MAX_FIELD_CHARS), None
             )
             if too_long:
@@ -113,7 +114,7 @@ def read_csv(stream) -> Iterator[RawRow]:
                     },
                 )
                 continue
-            yield RawRow(line, dict(zip(names, cells, strict=True)))
+            yield RawRow(line, dict(zip(names, cells, strict=False)))  # same length: checked
     except csv.Error as exc:
         raise FileError(last + 1, "", f"broken CSV (check the quotes on this line): {exc}") from exc
 

@@ -1,20 +1,24 @@
 """Writing staged rows in bulk and applying them as an idempotent upsert.
 
-On PostgreSQL, staged rows go in with COPY; elsewhere with batched INSERTs. Applying an
+On PostgreSQL, staged rows stream in with a binary COPY; elsewhere with batched INSERTs. Applying an
 import is a handful of set-based statements: find which staged rows are new or differ
 from the stored record, mark the affected (provider, month) pairs for the compliance
 engine, insert the new ones, update the changed ones. Rows equal to what is stored are
 left alone, so importing the same file twice changes nothing.
 """
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from ..models import PendingCompliance, RecordStagingRow, ServiceRecord
-from .validate import StagedRecord, pauses_json
+from .validate import StagedRecord
 
 STAGING = RecordStagingRow._meta.db_table
 RECORDS = ServiceRecord._meta.db_table
@@ -37,6 +41,27 @@ STAGED_COLUMNS = (
     "completed_month",
     "received_month",
 )
+# The PostgreSQL type of each staged column, in order, for psycopg's binary dumpers (a
+# binary COPY spares Python the formatting of every value as text, and the server its
+# parsing). The JSON of the pauses is already text: see _JsonbText.
+STAGED_TYPES = (
+    "int8",
+    "int4",
+    "int8",
+    "int8",
+    "int8",
+    "varchar",
+    "timestamptz",
+    "timestamptz",
+    "varchar",
+    "bool",
+    "jsonb",
+    "int8",
+    "int8",
+    "int8",
+    "date",
+    "date",
+)
 # The columns an import sets on a record; a row "changed" when any of them differs.
 RECORD_COLUMNS = (
     "client_id",
@@ -53,57 +78,92 @@ RECORD_COLUMNS = (
 )
 
 
-def _row(import_id: int, r: StagedRecord) -> tuple:
-    return (
-        import_id,
-        r.line,
-        r.provider_id,
-        r.client_id,
-        r.service_id,
-        r.external_ref,
-        r.received_at,
-        r.completed_at,
-        r.status,
-        r.defective,
-        pauses_json(r.pauses),
-        r.calendar_id,
-        r.elapsed_working_seconds,
-        r.elapsed_calendar_seconds,
-        r.completed_month,
-        r.received_month,
-    )
+class _JsonbText(str):
+    """Marker type: JSON already serialised, for a ``jsonb`` column."""
+
+
+class _JsonbTextDumper(Dumper):
+    """Binary ``jsonb`` from JSON text (psycopg's own jsonb dumper would serialise a str
+    again, as a JSON string): the format version byte, then the text."""
+
+    format = Format.BINARY
+    oid = postgres.types["jsonb"].oid
+
+    def dump(self, obj: str) -> bytes:
+        return b"\x01" + obj.encode()
 
 
 class StagingWriter:
-    """Buffers staged records and writes them in batches (COPY on PostgreSQL)."""
+    """Writes staged records to the staging table as they are validated.
+
+    On PostgreSQL the rows stream through one ``COPY`` that stays open between calls to
+    :meth:`add`, so the server stores each block of rows while Python validates the next
+    ones (the two run at the same time instead of taking turns). :meth:`flush` ends the
+    ``COPY``: call it before running any other statement on the connection; the next
+    :meth:`add` opens a new one. Elsewhere rows are buffered and inserted in batches of
+    ``batch_size``.
+    """
 
     def __init__(self, import_id: int, batch_size: int = 20_000):
         self.import_id = import_id
         self.batch_size = batch_size
         self.buffer: list[tuple] = []
         self.written = 0
+        self._stream = connection.vendor == "postgresql"
+        self._copy = None
+        self._open_copy: contextlib.ExitStack | None = None
 
     def add(self, record: StagedRecord) -> None:
-        self.buffer.append(_row(self.import_id, record))
+        row = (self.import_id, *record)
+        if self._stream:
+            (self._copy or self._start_copy()).write_row(row)
+            self.written += 1
+            return
+        self.buffer.append(row)
         if len(self.buffer) >= self.batch_size:
             self.flush()
 
+    def _start_copy(self):
+        stack = contextlib.ExitStack()
+        cursor = stack.enter_context(connection.cursor()).cursor  # psycopg's own
+        cursor.adapters.register_dumper(_JsonbText, _JsonbTextDumper)  # this cursor only
+        columns = ", ".join(STAGED_COLUMNS)
+        copy = stack.enter_context(
+            cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT BINARY)")
+        )
+        copy.set_types(STAGED_TYPES)
+        self._copy, self._open_copy = copy, stack
+        return copy
+
+    def discard(self) -> None:
+        """Forget the buffered rows and end an open ``COPY`` normally: the caller clears the
+        import's staged rows next. (Cancelling the ``COPY`` instead would abort the
+        surrounding transaction, if there is one, and the clearing with it.)"""
+        self.buffer = []
+        self.flush()
+
+    def abort(self, exc: BaseException) -> None:
+        """Give up on failure: cancel an open ``COPY`` (nothing it sent is stored) and drop
+        the buffered rows."""
+        self.buffer = []
+        if self._open_copy is not None:
+            stack, self._open_copy, self._copy = self._open_copy, None, None
+            stack.__exit__(type(exc), exc, exc.__traceback__)
+
     def flush(self) -> None:
+        """Store what was added so far, and free the connection for other statements."""
+        if self._open_copy is not None:
+            stack, self._open_copy, self._copy = self._open_copy, None, None
+            stack.close()  # ends the COPY: waits for the server to store the last rows
         if not self.buffer:
             return
+        placeholders = ", ".join(["%s"] * len(STAGED_COLUMNS))
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                columns = ", ".join(STAGED_COLUMNS)
-                with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-                    for row in self.buffer:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(STAGED_COLUMNS))
-                cursor.executemany(
-                    f"INSERT INTO {STAGING} ({', '.join(STAGED_COLUMNS)}) "  # noqa: S608
-                    f"VALUES ({placeholders})",
-                    [_sqlite_row(row) for row in self.buffer],
-                )
+            cursor.executemany(
+                f"INSERT INTO {STAGING} ({', '.join(STAGED_COLUMNS)}) "  # noqa: S608
+                f"VALUES ({placeholders})",
+                [_sqlite_row(row) for row in self.buffer],
+            )
         self.written += len(self.buffer)
         self.buffer = []
 
@@ -132,6 +192,34 @@ def duplicate_refs(import_id: int) -> list[tuple[int, str, int]]:
             [import_id],
         )
         return list(cursor.fetchall())
+
+
+class RefTracker:
+    """Remembers the (provider, external_ref) of staged rows by hash, so that the duplicate
+    check (:func:`duplicate_refs`, a sort of every staged row on the server) runs only when
+    two rows may share a reference: with no two equal hashes, no two keys are equal.
+
+    Memory grows by about 70 bytes a row; past ``limit`` rows it stops tracking and the
+    check always runs.
+    """
+
+    def __init__(self, limit: int = 2_000_000):
+        self.limit = limit
+        self._hashes: set[int] | None = set()
+
+    def add(self, provider_id: int, external_ref: str) -> None:
+        hashes = self._hashes
+        if hashes is None:
+            return
+        key = hash((provider_id, external_ref))
+        if key in hashes or len(hashes) >= self.limit:
+            self._hashes = None  # a possible repeat (or too many rows): check them all
+        else:
+            hashes.add(key)
+
+    @property
+    def may_repeat(self) -> bool:
+        return self._hashes is None
 
 
 def drop_lines(import_id: int, lines: Iterable[int]) -> None:
@@ -176,6 +264,7 @@ def apply_staged(import_id: int) -> ApplyCounts:
             """,  # noqa: S608
             [import_id],
         )
+        existing = cursor.rowcount  # each staged row matches one record at most (unique)
         # Months whose compliance changes: the old and new months of changed rows,
         # the months of new rows, and the received months of open ones (for a record that
         # was open, its received month as the row gives it).
@@ -187,17 +276,13 @@ def apply_staged(import_id: int) -> ApplyCounts:
                 FROM {RECORDS} r JOIN {STAGING} s ON s.existing_id = r.id
                 WHERE s.record_import_id = %s AND s.changed
                 UNION
-                SELECT provider_id, completed_month FROM {STAGING}
+                SELECT provider_id, COALESCE(completed_month, received_month) FROM {STAGING}
                 WHERE record_import_id = %s AND (existing_id IS NULL OR changed)
-                UNION
-                SELECT provider_id, received_month FROM {STAGING}
-                WHERE record_import_id = %s AND (existing_id IS NULL OR changed)
-                  AND completed_month IS NULL
             ) months
             WHERE month IS NOT NULL
             ON CONFLICT (provider_id, month) DO UPDATE SET marked_at = excluded.marked_at
             """,  # noqa: S608
-            [now_param, import_id, import_id, import_id],
+            [now_param, import_id, import_id],
         )
         columns = ", ".join(("provider_id", "external_ref", *RECORD_COLUMNS))
         cursor.execute(
@@ -219,10 +304,28 @@ def apply_staged(import_id: int) -> ApplyCounts:
             [now_param, import_id],
         )
         updated = cursor.rowcount
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {STAGING} WHERE record_import_id = %s",  # noqa: S608
-            [import_id],
-        )
-        total = cursor.fetchone()[0]
     clear_staging(import_id)
-    return ApplyCounts(created=created, updated=updated, unchanged=total - created - updated)
+    # Every staged row either matched a record (existing) or was inserted (created).
+    return ApplyCounts(created=created, updated=updated, unchanged=existing - updated)
+
+
+def staged_provider_ids(import_id: int) -> list[int]:
+    """The providers of an import's staged rows: one index probe per provider (a loose
+    index scan of (record_import, provider_id, ...)) instead of reading every row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE providers (id) AS (
+                SELECT MIN(provider_id) FROM {STAGING} WHERE record_import_id = %s
+                UNION ALL
+                SELECT (
+                    SELECT MIN(provider_id) FROM {STAGING}
+                    WHERE record_import_id = %s AND provider_id > providers.id
+                )
+                FROM providers WHERE providers.id IS NOT NULL
+            )
+            SELECT id FROM providers WHERE id IS NOT NULL
+            """,  # noqa: S608
+            [import_id, import_id],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,22 +1,25 @@
-"""Validating rows against the catalogue and the clock, and measuring them (DOMAIN §3–§4)."""
+"""Validating rows against the catalogue and the clock, and measuring them (DOMAIN §3–§4).
+
+This runs once per row of every import (a million times for a large file), so it is
+written for speed as well as clarity: each cell is read and stripped once, an instant is
+one ``fromisoformat`` call plus, for a local time, a look-up in the clock's cached UTC
+offsets (:func:`core.clock.localize`), both clocks are measured with one validation
+(:func:`core.clock.measure_interval`), and the result is the very tuple that goes to the
+staging table.
+"""
 
 import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 
 from catalogue.models import Offering, Service
 from clients.models import ClientEntity
-from core.clock import (
-    ClockError,
-    WorkCalendar,
-    elapsed_calendar_seconds,
-    elapsed_working_seconds,
-    validate_interval,
-)
+from core.clock import ClockError, WorkCalendar, localize, measure_interval
 from core.models import DutyStation, Holiday
 from providers.models import ServiceProvider
 
@@ -24,10 +27,13 @@ from ..choices import RecordStatus
 from .parse import RawRow
 
 UTC = dt.UTC
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST = dt.datetime(1990, 1, 1, tzinfo=UTC)
 LATEST_YEAR = 2100
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+STATUSES = frozenset(RecordStatus.values)  # RecordStatus.values builds a new list per access
+OPEN = RecordStatus.OPEN.value
+COMPLETED = RecordStatus.COMPLETED.value
+NO_PAUSES = "[]"
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,13 @@ class RowError:
     message: str
 
 
-@dataclass(frozen=True)
-class StagedRecord:
-    """A valid row, measured on its provider's calendar, ready to be stored."""
+class StagedRecord(NamedTuple):
+    """A valid row, measured on its provider's calendar, ready to be stored.
+
+    A plain tuple whose fields are the staging table's columns in order (all but the
+    import id), so that it is written to the staging table as it is. ``pauses`` is the
+    JSON text stored in the JSON column (``"[]"`` when there are none).
+    """
 
     line: int
     provider_id: int
@@ -50,7 +60,7 @@ class StagedRecord:
     completed_at: dt.datetime | None
     status: str
     defective: bool
-    pauses: list[dict[str, str]]
+    pauses: str
     calendar_id: int
     elapsed_working_seconds: int | None
     elapsed_calendar_seconds: int | None
@@ -89,14 +99,16 @@ class ImportContext:
         self.provider_codes = {p.id: p.code for p in self.providers.values()}
         self.clients = dict(ClientEntity.objects.values_list("code", "pk"))
         self.services = dict(Service.objects.values_list("code", "pk"))
-        self.offerings = set(Offering.objects.values_list("provider_id", "service_id"))
+        self.offerings = frozenset(Offering.objects.values_list("provider_id", "service_id"))
 
     def provider_by_id(self, provider_id: int) -> _Provider:
         return self.providers[self.provider_codes[provider_id]]
 
 
-def _text(values: dict, name: str) -> str:
-    value = values.get(name)
+def _clean(value: object) -> str:
+    """A cell as stripped text: CSV cells are text already; JSON values may be anything."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -104,15 +116,40 @@ def _text(values: dict, name: str) -> str:
     return str(value).strip()
 
 
-def parse_instant(text: str, zone: ZoneInfo) -> dt.datetime:
-    """An ISO 8601 instant: absolute with an offset, else the provider's local time;
-    a bare date means 00:00 local. Local times that do not exist (the hour skipped when
-    clocks go forward) are rejected; ambiguous ones take the first occurrence."""
-    try:
-        if DATE_RE.match(text):
-            value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+def _text(values: dict, name: str) -> str:
+    return _clean(values.get(name))
+
+
+def _first_instant_of(day: dt.date, zone: ZoneInfo) -> dt.datetime | None:
+    """The first instant (UTC, whole seconds) whose local date in ``zone`` is ``day``, or
+    ``None`` when no instant has that local date (a day skipped altogether).
+
+    Only needed when local midnight does not exist (clocks go forward at 00:00): the day
+    then starts at the end of the gap, e.g. 01:00 in America/Santiago on 2026-09-06.
+    """
+    midnight = dt.datetime.combine(day, dt.time())
+    # Between the two readings of midnight (offset before and after the change) lies the
+    # change itself; bisect to the second for the first instant on ``day``.
+    readings = [
+        midnight.replace(tzinfo=zone, fold=fold).astimezone(UTC).timestamp() for fold in (0, 1)
+    ]
+    low, high = int(min(readings)) - 1, int(max(readings)) + 1  # low before, high on ``day``
+    while high - low > 1:
+        middle = (low + high) // 2
+        if dt.datetime.fromtimestamp(middle, zone).date() >= day:
+            high = middle
         else:
-            value = dt.datetime.fromisoformat(text)
+            low = middle
+    if dt.datetime.fromtimestamp(high, zone).date() != day:
+        return None
+    return dt.datetime.fromtimestamp(high, UTC)
+
+
+def _instant(text: str, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime | None]:
+    """:func:`parse_instant`, also giving the local wall time when the text had no offset
+    (the provider's local time, from which its local month follows without conversion)."""
+    try:
+        value = dt.datetime.fromisoformat(text)  # a bare date gives 00:00
     except ValueError:
         raise ValueError(
             f"'{text[:40]}' is not a valid ISO 8601 date or date-time, "
@@ -120,17 +157,50 @@ def parse_instant(text: str, zone: ZoneInfo) -> dt.datetime:
         ) from None
     if not EARLIEST.year <= value.year <= LATEST_YEAR:  # before any zone arithmetic overflows
         raise ValueError(f"{text[:40]} is out of range (1990 to {LATEST_YEAR})")
+    wall = None
     if value.tzinfo is None:
-        local = value.replace(tzinfo=zone)
-        if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
-            raise ValueError(
-                f"{text[:40]} does not exist in {zone.key} (clocks went forward); "
-                "give an offset or a real local time"
-            )
-        value = local
-    if value.year > LATEST_YEAR or value < EARLIEST:
+        wall = value
+        key = getattr(zone, "key", None)
+        if key:  # a named zone: its cached offsets (same rule, a few times faster)
+            instant = localize(key, value)
+        else:
+            instant = value.replace(tzinfo=zone).astimezone(UTC)
+            if instant.astimezone(zone).replace(tzinfo=None) != value:
+                instant = None
+        if instant is None:  # skipped when the clocks went forward
+            day = _bare_date(text)
+            start = None if day is None else _first_instant_of(day, zone)
+            if start is None:
+                raise ValueError(
+                    f"{text[:40]} does not exist in {zone.key} (clocks went forward); "
+                    "give an offset or a real local time"
+                )
+            instant, wall = start, start.astimezone(zone).replace(tzinfo=None)
+    else:
+        instant = value.astimezone(UTC)
+    if instant < EARLIEST:
         raise ValueError(f"{text[:40]} is out of range (1990 to {LATEST_YEAR})")
-    return value.astimezone(UTC).replace(microsecond=0)
+    if instant.microsecond:
+        instant = instant.replace(microsecond=0)
+    return instant, wall
+
+
+def _bare_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_instant(text: str, zone: ZoneInfo) -> dt.datetime:
+    """An ISO 8601 instant (UTC, whole seconds): absolute with an offset, else the
+    provider's local time.
+
+    A bare date means 00:00 local, or the first instant of that local day when clocks go
+    forward at midnight (00:00 does not exist that day). Other local times that do not
+    exist (the hour skipped when clocks go forward) are rejected; ambiguous ones take the
+    first occurrence."""
+    return _instant(text, zone)[0]
 
 
 def _pauses(raw, zone: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -169,106 +239,119 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
     def fail(column: str, message: str) -> None:
         errors.append(RowError(line, column, message))
 
-    for name in ("external_ref", "provider", "client", "service", "received_at"):
-        if not _text(values, name):
-            fail(name, "required")
-    ref = _text(values, "external_ref")
+    get = values.get
+    ref = _clean(get("external_ref"))
+    provider_code = _clean(get("provider"))
+    client_code = _clean(get("client"))
+    service_code = _clean(get("service"))
+    received_text = _clean(get("received_at"))
+    completed_text = _clean(get("completed_at"))
+    status = _clean(get("status")).lower()
+    defective_text = _clean(get("defective")).lower()
+    raw_pauses = get("pauses")
+
+    if not ref:
+        fail("external_ref", "required")
+    if not provider_code:
+        fail("provider", "required")
+    if not client_code:
+        fail("client", "required")
+    if not service_code:
+        fail("service", "required")
+    if not received_text:
+        fail("received_at", "required")
     if len(ref) > 100:
         fail("external_ref", f"longer than 100 characters ({len(ref)})")
-    if CONTROL_RE.search(ref):
+    if not ref.isprintable() and CONTROL_RE.search(ref):  # printable text has no controls
         fail("external_ref", "contains a control character")
 
-    provider = context.providers.get(_text(values, "provider"))
-    if _text(values, "provider") and provider is None:
-        fail("provider", f"unknown provider '{_text(values, 'provider')[:40]}'")
+    provider = context.providers.get(provider_code)
+    if provider_code and provider is None:
+        fail("provider", f"unknown provider '{provider_code[:40]}'")
     elif (
         provider
         and context.allowed_provider_ids is not None
         and provider.id not in context.allowed_provider_ids
     ):
         fail("provider", f"you may not import records for {provider.code}")
-    client_id = context.clients.get(_text(values, "client"))
-    if _text(values, "client") and client_id is None:
-        fail("client", f"unknown client entity '{_text(values, 'client')[:40]}'")
-    service_id = context.services.get(_text(values, "service"))
-    if _text(values, "service") and service_id is None:
-        fail("service", f"unknown service '{_text(values, 'service')[:40]}'")
+    client_id = context.clients.get(client_code)
+    if client_code and client_id is None:
+        fail("client", f"unknown client entity '{client_code[:40]}'")
+    service_id = context.services.get(service_code)
+    if service_code and service_id is None:
+        fail("service", f"unknown service '{service_code[:40]}'")
     if provider and service_id and (provider.id, service_id) not in context.offerings:
-        fail("service", f"{provider.code} does not offer {_text(values, 'service')}")
+        fail("service", f"{provider.code} does not offer {service_code}")
 
     zone = provider.zone if provider else UTC
-    received = completed = None
-    for name in ("received_at", "completed_at"):
-        text = _text(values, name)
-        if not text:
-            continue
+    received = completed = received_wall = completed_wall = None
+    if received_text:
         try:
-            instant = parse_instant(text, zone)
+            received, received_wall = _instant(received_text, zone)
         except ValueError as exc:
-            fail(name, str(exc))
-            continue
-        if name == "received_at":
-            received = instant
-        else:
-            completed = instant
-    if received and completed and completed < received:
+            fail("received_at", str(exc))
+    if completed_text:
+        try:
+            completed, completed_wall = _instant(completed_text, zone)
+        except ValueError as exc:
+            fail("completed_at", str(exc))
+    if received is not None and completed is not None and completed < received:
         fail("completed_at", "completed_at is before received_at")
 
-    status = _text(values, "status").lower()
     if not status:
-        status = RecordStatus.COMPLETED if _text(values, "completed_at") else RecordStatus.OPEN
-    elif status not in RecordStatus.values:
+        status = COMPLETED if completed_text else OPEN
+    elif status not in STATUSES:
         fail("status", f"'{status[:20]}' is not open, completed or cancelled")
-    if status == RecordStatus.COMPLETED and not _text(values, "completed_at"):
+    if status == COMPLETED and not completed_text:
         fail("completed_at", "a completed record needs completed_at")
-    if status == RecordStatus.OPEN and _text(values, "completed_at"):
+    if status == OPEN and completed_text:
         fail("status", "an open record has no completed_at")
 
-    defective_text = _text(values, "defective").lower()
     if defective_text not in ("", "true", "false"):
         fail("defective", f"'{defective_text[:20]}' is not true or false")
-    defective = defective_text == "true"
 
     pauses: list[tuple[dt.datetime, dt.datetime]] = []
-    try:
-        pauses = _pauses(values.get("pauses"), zone)
-    except ValueError as exc:
-        fail("pauses", str(exc))
-    if received and not errors:
+    if raw_pauses is not None and raw_pauses != "":
         try:
-            validate_interval(received, completed, pauses)
+            pauses = _pauses(raw_pauses, zone)
+        except ValueError as exc:
+            fail("pauses", str(exc))
+    working = calendar_seconds = None
+    if received is not None and not errors:
+        try:
+            working, calendar_seconds = measure_interval(
+                provider.calendar, received, completed, pauses
+            )
         except ClockError as exc:
             fail("pauses", str(exc))
     if errors:
         return errors
 
-    calendar = provider.calendar
-    working = calendar_seconds = completed_month = None
+    completed_month = None
     if completed is not None:
-        working = elapsed_working_seconds(calendar, received, completed, pauses)
-        calendar_seconds = elapsed_calendar_seconds(received, completed, pauses)
-        local = completed.astimezone(zone)
+        local = completed_wall or completed.astimezone(zone)
         completed_month = dt.date(local.year, local.month, 1)
-    local_received = received.astimezone(zone)
+    local = received_wall or received.astimezone(zone)
     return StagedRecord(
-        line=line,
-        provider_id=provider.id,
-        client_id=client_id,
-        service_id=service_id,
-        external_ref=ref,
-        received_at=received,
-        completed_at=completed,
-        status=status,
-        defective=defective,
-        pauses=[{"start": s.isoformat(), "end": e.isoformat()} for s, e in pauses],
-        calendar_id=provider.calendar_id,
-        elapsed_working_seconds=working,
-        elapsed_calendar_seconds=calendar_seconds,
-        completed_month=completed_month,
-        received_month=dt.date(local_received.year, local_received.month, 1),
+        line,
+        provider.id,
+        client_id,
+        service_id,
+        ref,
+        received,
+        completed,
+        status,
+        defective_text == "true",
+        pauses_json(pauses) if pauses else NO_PAUSES,
+        provider.calendar_id,
+        working,
+        calendar_seconds,
+        completed_month,
+        dt.date(local.year, local.month, 1),
     )
 
 
-def pauses_json(pauses: list[dict[str, str]]) -> str:
-    # Django's JSONField separators: on SQLite the upsert compares the stored text.
-    return json.dumps(pauses)
+def pauses_json(pauses: list[tuple[dt.datetime, dt.datetime]]) -> str:
+    """The pauses as stored: a JSON list of {"start", "end"} ISO 8601 instants in UTC,
+    written like Django's JSONField does (on SQLite the upsert compares the stored text)."""
+    return json.dumps([{"start": s.isoformat(), "end": e.isoformat()} for s, e in pauses])

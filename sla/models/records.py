@@ -18,11 +18,17 @@ class ServiceRecord(models.Model):
     in the provider's time zone, of ``completed_at``: the month compliance counts it in.
     """
 
+    # No single-column index on provider or client: each is the first column of a
+    # composite index below (and provider of the unique constraint), which serves the same
+    # lookups; one index less to fill for every imported row.
     provider = models.ForeignKey(
-        "providers.ServiceProvider", on_delete=models.PROTECT, related_name="records"
+        "providers.ServiceProvider",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
     )
     client = models.ForeignKey(
-        "clients.ClientEntity", on_delete=models.PROTECT, related_name="records"
+        "clients.ClientEntity", on_delete=models.PROTECT, related_name="records", db_index=False
     )
     service = models.ForeignKey(
         "catalogue.Service", on_delete=models.PROTECT, related_name="records"
@@ -143,9 +149,22 @@ class RecordImportError(models.Model):
 
 
 class RecordStagingRow(models.Model):
-    """A validated row waiting for its import to be confirmed (filled by COPY on PostgreSQL)."""
+    """A validated row waiting for its import to be confirmed (filled by COPY on PostgreSQL).
 
-    record_import = models.ForeignKey(RecordImport, on_delete=models.CASCADE, related_name="+")
+    A scratch table, built for bulk writes: on PostgreSQL it is UNLOGGED (migration 0004;
+    emptied if the server crashes, and an import whose staged rows are gone asks for the
+    file again), and ``record_import`` has no database constraint and no index of its own
+    (the composite index starts with it). Deleting an import still deletes its staged rows:
+    the ORM applies ``CASCADE`` itself.
+    """
+
+    record_import = models.ForeignKey(
+        RecordImport,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     line = models.PositiveIntegerField()
     provider_id = models.BigIntegerField()
     client_id = models.BigIntegerField()

@@ -17,7 +17,15 @@ from providers.models import ServiceProvider
 
 from ..choices import ImportStatus
 from ..imports.parse import FileError, RawRow, read_csv
-from ..imports.store import StagingWriter, apply_staged, clear_staging, drop_lines, duplicate_refs
+from ..imports.store import (
+    RefTracker,
+    StagingWriter,
+    apply_staged,
+    clear_staging,
+    drop_lines,
+    duplicate_refs,
+    staged_provider_ids,
+)
 from ..imports.validate import CONTROL_RE, ImportContext, RowError, validate_row
 from ..models import (
     PendingCompliance,
@@ -92,6 +100,7 @@ def record_import_validate(
     RecordImportError.objects.filter(record_import_id=import_id).delete()
     context = ImportContext(allowed_provider_ids=importable_provider_ids(record_import.created_by))
     writer = StagingWriter(import_id)
+    refs = RefTracker()
     errors: list[RowError] = []
     error_lines: set[int] = set()
     bad_refs: dict[tuple[str, str], int] = {}
@@ -101,20 +110,24 @@ def record_import_validate(
         if rows is None:
             handle = record_import.source.open("rb")
             rows = read_csv(handle)
+        add = writer.add
         for raw in rows:
             total += 1
             result = validate_row(raw, context)
-            if isinstance(result, list):
+            if result.__class__ is list:
                 error_count += len(result)
                 error_lines.add(raw.line)
                 errors.extend(result[: max(0, MAX_STORED_ERRORS - len(errors))])
                 _remember_ref(bad_refs, raw)
             else:
-                writer.add(result)
+                add(result)  # on PostgreSQL, streamed to the server while the loop goes on
+                refs.add(result.provider_id, result.external_ref)
             if total % PROGRESS_EVERY == 0:
+                writer.flush()  # the connection is needed for the progress
                 RecordImport.objects.filter(pk=import_id).update(rows_processed=total)
         writer.flush()
     except FileError as exc:
+        writer.discard()
         clear_staging(import_id)
         RecordImportError.objects.create(
             record_import_id=import_id, line=exc.line, column=exc.column, message=exc.message
@@ -129,11 +142,16 @@ def record_import_validate(
             message=f"The file cannot be imported: line {exc.line}: {exc.message}. "
             "Nothing was stored.",
         )
+    except BaseException as exc:
+        writer.abort(exc)
+        raise
     finally:
         if handle is not None:
             handle.close()
 
-    duplicates = duplicate_refs(import_id) + _repeats_of_bad_rows(import_id, bad_refs, context)
+    duplicates = (duplicate_refs(import_id) if refs.may_repeat else []) + _repeats_of_bad_rows(
+        import_id, bad_refs, context
+    )
     for line, ref, first_line in duplicates:
         error_count += 1
         error_lines.add(line)
@@ -191,8 +209,7 @@ def _remember_ref(bad_refs: dict, raw: RawRow) -> None:
     key = (str(values.get("provider") or "").strip(), str(values.get("external_ref") or "").strip())
     if not all(key) or key in bad_refs or len(bad_refs) >= MAX_REMEMBERED_BAD_REFS:
         return
-    # A ref no valid row can carry (control characters, invalid Unicode) cannot repeat, and
-    # PostgreSQL could not even receive it as a query parameter.
+    # A ref no valid row can carry (control characters, invalid Unicode) cannot repeat.
     if len(key[1]) > 100 or CONTROL_RE.search(key[1]) or not _is_text(key[1]):
         return
     bad_refs[key] = raw.line
@@ -258,7 +275,16 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
         locked = RecordImport.objects.select_for_update().get(pk=record_import.pk)
         if locked.status != ImportStatus.IMPORTING:
             return locked
-        provider_ids = _staged_provider_ids(locked.pk)
+        provider_ids = staged_provider_ids(locked.pk)
+        if not provider_ids:
+            # A confirmed import always has valid rows staged, unless the database server
+            # crashed since it was validated: the staging table is UNLOGGED (sla 0004).
+            return _finish(
+                locked,
+                status=ImportStatus.FAILED,
+                message="The validated rows were lost (the database restarted since the "
+                "file was checked). Nothing was stored: upload the file again.",
+            )
         # Lock the providers so concurrent imports of the same references run one by one.
         list(ServiceProvider.objects.select_for_update().filter(pk__in=provider_ids).order_by("pk"))
         counts = apply_staged(locked.pk)
@@ -280,14 +306,6 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _staged_provider_ids(import_id: int) -> list[int]:
-    return list(
-        RecordStagingRow.objects.filter(record_import_id=import_id)
-        .values_list("provider_id", flat=True)
-        .distinct()
-    )
 
 
 def _finish(record_import: RecordImport, *, finished: bool = True, **fields) -> RecordImport:

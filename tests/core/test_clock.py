@@ -8,6 +8,7 @@ second at a time and asks, for each step, whether its local wall time is working
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -32,6 +33,8 @@ from core.clock import (
     elapsed_calendar_seconds,
     elapsed_seconds,
     elapsed_working_seconds,
+    localize,
+    measure_interval,
     merge_pauses,
     threshold_seconds,
     uses_working_time,
@@ -1015,3 +1018,180 @@ def test_property_matches_second_reference_near_dst_changes(cal, data):
     expected = ref_elapsed(cal, a, b, pauses, step=1)
     start, end = as_datetime(a, cal, True), as_datetime(b, cal, True)
     assert working(cal, start, end, _dt_pauses(pauses, cal, True)) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# measure_interval: one validation, both clocks (what an import needs for every row)
+# ---------------------------------------------------------------------------------------
+
+
+def test_measure_interval_worked_examples():
+    a, b = at(KWI, 2026, 1, 1, 10), at(KWI, 2026, 1, 4, 9)
+    assert measure_interval(KUWAIT, a, b) == (25_200, 3 * 86_400 - 3_600)
+    a, b = at(NBO, 2026, 1, 6, 8), at(NBO, 2026, 1, 6, 17)
+    pauses = [(at(NBO, 2026, 1, 6, 9), at(NBO, 2026, 1, 6, 11)),
+              (at(NBO, 2026, 1, 6, 10), at(NBO, 2026, 1, 6, 15))]  # fmt: skip
+    assert measure_interval(NAIROBI, a, b, pauses) == (10_800, 10_800)
+    assert measure_interval(ROME_24X7, at(ROM, 2026, 3, 28, 12), at(ROM, 2026, 3, 29, 12)) == (
+        82_800,
+        82_800,
+    )
+
+
+def test_measure_interval_of_an_open_record_is_empty():
+    a = at(KWI, 2026, 1, 1, 10)
+    assert measure_interval(KUWAIT, a, None) == (None, None)
+    # A pause still running (no end yet to bound it) is accepted, as by validate_interval.
+    running = [(at(KWI, 2026, 1, 1, 11), at(KWI, 2026, 1, 5, 9))]
+    assert measure_interval(KUWAIT, a, None, running) == (None, None)
+
+
+def test_measure_interval_accepts_any_iterable_of_pauses():
+    a, b = at(NBO, 2026, 1, 6, 8), at(NBO, 2026, 1, 6, 17)
+    pauses = [(at(NBO, 2026, 1, 6, 9), at(NBO, 2026, 1, 6, 11))]
+    # Tuesday 08:00-17:00: 8 working hours (lunch 12:30-13:30), less the 2-hour pause.
+    assert measure_interval(NAIROBI, a, b, iter(pauses)) == (6 * 3_600, 7 * 3_600)
+    assert measure_interval(NAIROBI, a, b, tuple(pauses)) == (6 * 3_600, 7 * 3_600)
+    assert measure_interval(NAIROBI, a, b, iter(())) == (8 * 3_600, 9 * 3_600)
+
+
+def test_measure_interval_sub_second_parts_are_floored():
+    a = at(NBO, 2026, 1, 5, 10) + timedelta(microseconds=999_999)
+    b = at(NBO, 2026, 1, 5, 11) + timedelta(microseconds=1)
+    assert measure_interval(NAIROBI, a, b) == (
+        working(NAIROBI, a, b),
+        elapsed_calendar_seconds(a, b),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "pauses"),
+    [
+        (at(KWI, 2026, 1, 4, 9), at(KWI, 2026, 1, 1, 10), []),
+        (
+            at(KWI, 2026, 1, 1, 10),
+            at(KWI, 2026, 1, 4, 9),
+            [(at(KWI, 2026, 1, 2, 12), at(KWI, 2026, 1, 2, 10))],
+        ),
+        (
+            at(KWI, 2026, 1, 1, 10),
+            at(KWI, 2026, 1, 4, 9),
+            [(at(KWI, 2025, 12, 31, 10), at(KWI, 2026, 1, 1, 11))],
+        ),
+        (
+            at(KWI, 2026, 1, 1, 10),
+            at(KWI, 2026, 1, 4, 9),
+            [(at(KWI, 2026, 1, 4, 8), at(KWI, 2026, 1, 4, 10))],
+        ),
+        (at(KWI, 2026, 1, 1, 10), None, [(at(KWI, 2026, 1, 1, 9), at(KWI, 2026, 1, 1, 11))]),
+        (datetime(2026, 1, 1, 10), at(KWI, 2026, 1, 4, 9), []),
+        (at(KWI, 2026, 1, 1, 10), datetime(2026, 1, 4, 9), []),
+        (at(KWI, 2026, 1, 1, 10), at(KWI, 2026, 1, 4, 9), [(at(KWI, 2026, 1, 2, 10),)]),
+        ("2026-01-01T10:00", at(KWI, 2026, 1, 4, 9), []),
+    ],
+    ids=[
+        "end-before-start",
+        "inverted-pause",
+        "pause-before-start",
+        "pause-after-end",
+        "open-pause-before-start",
+        "naive-start",
+        "naive-end",
+        "pause-not-a-pair",
+        "not-a-datetime",
+    ],
+)
+def test_measure_interval_rejects_what_validate_interval_rejects(start, end, pauses):
+    with pytest.raises(ClockError) as expected:
+        validate_interval(start, end, pauses)
+    with pytest.raises(ClockError) as caught:
+        measure_interval(KUWAIT, start, end, pauses)
+    assert str(caught.value) == str(expected.value)
+
+
+@FAST
+@given(cal=calendars(), data=st.data())
+def test_property_measure_interval_equals_the_two_clocks(cal, data):
+    a = data.draw(INSTANT)
+    b = data.draw(st.integers(a, min(a + 100 * 86_400, T1)))
+    pauses = _pauses(data.draw, a, b)
+    dts = _dt_pauses(pauses, cal, data.draw(st.booleans()))
+    start, end = as_datetime(a, cal, data.draw(st.booleans())), as_datetime(b, cal, True)
+    assert measure_interval(cal, start, end, dts) == (
+        working(cal, start, end, dts),
+        elapsed_calendar_seconds(start, end, dts),
+    )
+    assert measure_interval(cal, start, None, dts) == (None, None)
+
+
+# ---------------------------------------------------------------------------------------
+# localize: the instant of a local wall-clock time
+# ---------------------------------------------------------------------------------------
+
+
+def test_localize_plain_and_dst_days():
+    assert localize("Asia/Kuwait", datetime(2026, 1, 1, 10)) == datetime(2026, 1, 1, 7, tzinfo=UTC)
+    assert localize("Europe/Rome", datetime(2026, 7, 13, 9)) == datetime(2026, 7, 13, 7, tzinfo=UTC)
+    # Spring forward: 02:00-03:00 does not exist in Rome on 2026-03-29 ...
+    assert localize("Europe/Rome", datetime(2026, 3, 29, 2, 30)) is None
+    assert localize("Europe/Rome", datetime(2026, 3, 29, 1, 59, 59)) == datetime(
+        2026, 3, 29, 0, 59, 59, tzinfo=UTC
+    )
+    assert localize("Europe/Rome", datetime(2026, 3, 29, 3)) == datetime(2026, 3, 29, 1, tzinfo=UTC)
+    # ... fall back: 02:30 on 2026-10-25 happens twice; the first occurrence counts.
+    assert localize("Europe/Rome", datetime(2026, 10, 25, 2, 30)) == datetime(
+        2026, 10, 25, 0, 30, tzinfo=UTC
+    )
+    # Santiago goes forward at midnight (00:00 -04 becomes 01:00 -03).
+    assert localize("America/Santiago", datetime(2026, 9, 6)) is None
+    assert localize("America/Santiago", datetime(2026, 9, 6, 1)) == datetime(
+        2026, 9, 6, 4, tzinfo=UTC
+    )
+
+
+def test_localize_floors_sub_seconds_and_returns_utc():
+    value = localize("Asia/Kathmandu", datetime(2026, 1, 1, 10, 0, 0, 999_999))
+    assert value == datetime(2026, 1, 1, 4, 15, tzinfo=UTC)
+    assert value.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    "wall", [datetime(2026, 1, 1, tzinfo=UTC), date(2026, 1, 1), "2026-01-01T10:00", None]
+)
+def test_localize_needs_a_naive_datetime(wall):
+    with pytest.raises(ClockError, match="naive datetime"):
+        localize("Europe/Rome", wall)
+
+
+def _zoneinfo_localize(zone: str, wall: datetime) -> datetime | None:
+    """The reference: zoneinfo's reading (fold=0), kept only if it reads back the same."""
+    instant = wall.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    if instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None) != wall:
+        return None
+    return instant.replace(microsecond=0)
+
+
+@FAST
+@given(
+    zone=st.sampled_from(ZONES),
+    data=st.data(),
+)
+def test_property_localize_matches_zoneinfo(zone, data):
+    if data.draw(st.booleans()):  # around one of the offset changes of 2025-2026
+        changes = _offset_changes(zone)
+        centre = data.draw(st.sampled_from(changes)) if changes else T0
+        t = data.draw(st.integers(centre - 3 * 3600, centre + 3 * 3600))
+    else:
+        t = data.draw(INSTANT)
+    wall = datetime.fromtimestamp(t, UTC).replace(tzinfo=None) + timedelta(
+        seconds=data.draw(st.integers(-14 * 3600, 14 * 3600)),
+        microseconds=data.draw(st.integers(0, 999_999)),
+    )
+    assert localize(zone, wall) == _zoneinfo_localize(zone, wall)
+
+
+@functools.cache
+def _offset_changes(zone: str) -> list[int]:
+    """Instants (to the hour) after which the UTC offset of ``zone`` changes, 2025-2026."""
+    offsets = [datetime.fromtimestamp(t, ZoneInfo(zone)).utcoffset() for t in range(T0, T1, 3600)]
+    return [T0 + 3600 * i for i in range(len(offsets) - 1) if offsets[i] != offsets[i + 1]]
