@@ -7,17 +7,31 @@ from .choices import SCORE_FIELDS
 from .services.campaigns import COMMENT_MAX
 
 SCORES = [(n, str(n)) for n in range(1, 6)]
+SCORE_ERRORS = {
+    "required": "Choose a score from 1 to 5.",
+    "invalid_choice": "Choose a score from 1 to 5.",
+}
 
 
 class AnswerForm(forms.Form):
     client = forms.ModelChoiceField(
         queryset=None, to_field_name="code", required=False, label="You answer for"
     )
-    overall = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
-    timeliness = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
-    quality = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
-    communication = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
-    ease_of_access = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    overall = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    timeliness = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    quality = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    communication = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    ease_of_access = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
     comment = forms.CharField(
         required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
