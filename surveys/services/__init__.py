@@ -10,6 +10,7 @@ from .campaigns import (
     campaign_create,
     campaign_open,
     close_due_campaigns,
+    invite_new_focal_points,
     reminder_round,
     send_reminders,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "campaign_create",
     "campaign_open",
     "close_due_campaigns",
+    "invite_new_focal_points",
     "reminder_round",
     "satisfaction_results",
     "satisfaction_write",

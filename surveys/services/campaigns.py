@@ -118,12 +118,32 @@ def campaign_open(*, campaign: Campaign, user=None, now: dt.datetime | None = No
 
 
 def _invite(campaign: Campaign, now: dt.datetime) -> list:
+    """Invite the focal points of the invited entities not invited yet; returns them."""
+    already = set(campaign.invitations.values_list("user_id", "client_id"))
     people = []
     for client in campaign.clients.order_by("code"):
         for person in users_with_role(role=Role.CLIENT_FOCAL_POINT, client=client):
-            people.append(Invitation(campaign=campaign, user=person, client=client, invited_at=now))
+            if (person.pk, client.pk) not in already:
+                people.append(
+                    Invitation(campaign=campaign, user=person, client=client, invited_at=now)
+                )
     Invitation.objects.bulk_create(people, ignore_conflicts=True)
     return [i.user for i in people]
+
+
+def invite_new_focal_points(*, now: dt.datetime | None = None) -> int:
+    """Invite the focal points who joined an invited entity after its campaign opened
+    (the scheduler; a rerun finds nobody new)."""
+    now = now or timezone.now()
+    count = 0
+    for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN):
+        with transaction.atomic():
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            invited = _invite(locked, now)
+            if invited:
+                transaction.on_commit(lambda c=locked, u=invited: _notify_invited(c, u))
+        count += len(invited)
+    return count
 
 
 def _notify_invited(campaign: Campaign, users) -> None:
@@ -355,6 +375,10 @@ def answer_submit(
                 answer.updated_at = now
                 answer.full_clean(validate_unique=False, validate_constraints=False)
                 answer.save()
+                # Whoever answers counts among the invited (a focal point who joined late).
+                Invitation.objects.get_or_create(
+                    campaign=campaign, user=user, client=client, defaults={"invited_at": now}
+                )
                 _mark_months([(answer.provider_id, answer.answer_month)])
                 return answer
         except IntegrityError:

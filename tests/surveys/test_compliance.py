@@ -132,3 +132,20 @@ class TestSatisfactionCompliance:
             )
         assert len(one.captured_queries) == len(many.captured_queries) <= 8
         assert {r.key.split(":")[0] for r in rows} == {"mss", "sla"}
+
+
+def test_the_compliance_api_serves_satisfaction_beside_the_other_kinds(world, answered):
+    from rest_framework.test import APIClient
+
+    from accounts.choices import Role
+    from tests.factories import user_with_role
+
+    compute_provider_month(provider_id=world["unon"].pk, month=JAN)
+    api = APIClient()
+    api.force_login(user_with_role(Role.PROVIDER_MANAGER, provider=world["unon"]))
+    rows = api.get("/api/v1/compliance/", {"period": "2026-01", "measure": "MSS-TRV-OFF-S"})
+    by_scope = {r["scope"]: r for r in rows.json()["results"]}
+    assert by_scope["mss"]["kind"] == "satisfaction"
+    assert (by_scope["mss"]["eligible"], by_scope["mss"]["met"]) == (6, 4)
+    assert by_scope["mss"]["records"].startswith("/surveys/results/?provider=UNON")
+    assert (by_scope["sla"]["eligible"], by_scope["sla"]["met"]) == (3, 2)

@@ -18,6 +18,7 @@ from surveys.services import (
     campaign_create,
     campaign_open,
     close_due_campaigns,
+    invite_new_focal_points,
     send_reminders,
 )
 
@@ -212,8 +213,26 @@ class TestInvitationsAndReminders:
 
         focal_points(world["unep"], 1)
         open_campaign(world, opens_on=dt.date(2020, 1, 1), closes_on=dt.date(2020, 2, 1))
-        assert survey_housekeeping.delay().get() == {"closed": 1, "reminded": 0}
-        assert survey_housekeeping.delay().get() == {"closed": 0, "reminded": 0}
+        assert survey_housekeeping.delay().get() == {"closed": 1, "invited": 0, "reminded": 0}
+        assert survey_housekeeping.delay().get() == {"closed": 0, "invited": 0, "reminded": 0}
+
+    def test_focal_points_who_join_late_are_invited_once(
+        self, world, django_capture_on_commit_callbacks
+    ):
+        first = focal_points(world["unep"], 1)
+        campaign = open_campaign(world)
+        late = focal_points(world["unep"], 2, prefix="late")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert invite_new_focal_points() == 2
+            assert invite_new_focal_points() == 0
+        invited = Notification.objects.filter(verb="survey.invited")
+        assert set(invited.values_list("user_id", flat=True)) == {p.pk for p in late}
+        assert campaign.invitations.count() == 3
+        # Someone who answers without an invitation row is counted among the invited.
+        (latest,) = focal_points(world["unep"], 1, prefix="latest")
+        answer(latest, campaign, world["unon_trv"])
+        assert campaign.invitations.count() == 4
+        assert first
 
 
 class TestPendingMarks:
