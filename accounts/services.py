@@ -8,7 +8,7 @@ from .choices import Role
 from .models import Membership
 
 CATALOGUE_MANAGERS_GROUP = "Catalogue managers"
-CURATED_APPS = ("core", "clients", "providers", "catalogue", "accounts")
+CURATED_APPS = ("core", "clients", "providers", "catalogue", "accounts", "surveys")
 
 
 def ensure_catalogue_manager_group() -> Group:

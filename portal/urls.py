@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("clients.api.urls")),
     path("", include("catalogue.api.urls")),
     path("", include("sla.api.urls")),
+    path("", include("surveys.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("clients/", include("clients.urls")),
     path("", include("sla.urls")),
+    path("surveys/", include("surveys.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

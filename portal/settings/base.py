@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "providers",
     "catalogue",
     "sla",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "compliance-pending": {"task": "compliance.compute_pending", "schedule": 60.0},
+    "survey-housekeeping": {"task": "surveys.housekeeping", "schedule": crontab(minute=30)},
     "compliance-nightly": {
         "task": "compliance.compute_recent",
         "schedule": crontab(hour=1, minute=0),

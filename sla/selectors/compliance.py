@@ -102,7 +102,14 @@ def last_computed_at(*, provider_ids=None) -> dt.datetime | None:
 
 def records_url(result: ComplianceResult) -> str:
     """The records page filtered to the records behind a result (its month, provider,
-    service, and client for an SLA target)."""
+    service, and client for an SLA target); for satisfaction, the survey results."""
+    if result.kind == "satisfaction":
+        params = {
+            "provider": result.provider.code,
+            "service": result.service.code,
+            "period": f"{result.period:%Y-%m}",
+        }
+        return f"{reverse('surveys:results')}?{urlencode(params)}"
     params = {
         "provider": result.provider.code,
         "service": result.service.code,

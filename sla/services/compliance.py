@@ -383,6 +383,11 @@ def _compute(provider_id: int, month: dt.date, now: dt.datetime) -> tuple[int, l
             row.breach_notified_at = now
             breached.append(m.key)
         rows.append(row)
+    # >>> survey hook: satisfaction standards and targets, computed from the survey answers
+    from surveys.services.compliance import satisfaction_results
+
+    rows += satisfaction_results(shards=[(provider_id, month)], now=now)
+    # <<< survey hook
     ComplianceResult.objects.filter(provider_id=provider_id, period=month).exclude(
         key__in=[r.key for r in rows]
     ).delete()

@@ -6,6 +6,7 @@ from accounts.services import grant_role, upsert_user
 from clients.models import ClientEntity
 from providers.models import ServiceProvider
 from sla.demo import seed_demo_activity
+from surveys.demo import seed_demo_survey
 
 # Note: a published demo password by design; demo users are labelled everywhere.
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 extra = f"  API token: {token.key}"
             rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
         summary = seed_demo_activity()
+        summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
         self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))

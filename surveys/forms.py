@@ -1,0 +1,49 @@
+"""The answer form: five 1–5 scores as radio buttons and an optional comment. The rules
+(range, length, who may answer, an open campaign) are the service's."""
+
+from django import forms
+
+from .choices import SCORE_FIELDS
+from .services.campaigns import COMMENT_MAX
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+SCORE_ERRORS = {
+    "required": "Choose a score from 1 to 5.",
+    "invalid_choice": "Choose a score from 1 to 5.",
+}
+
+
+class AnswerForm(forms.Form):
+    client = forms.ModelChoiceField(
+        queryset=None, to_field_name="code", required=False, label="You answer for"
+    )
+    overall = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    timeliness = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    quality = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    communication = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    ease_of_access = forms.TypedChoiceField(
+        choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS
+    )
+    comment = forms.CharField(
+        required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, template, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*SCORE_FIELDS, "comment"):
+            self.fields[name].label = getattr(template, f"{name}_question")
+        self.fields["client"].queryset = clients
+        self.fields["client"].label_from_instance = lambda c: f"{c.code} – {c.name}"
+        if len(clients) < 2:
+            del self.fields["client"]
+
+    def score_fields(self):
+        return [self[name] for name in SCORE_FIELDS]

@@ -1,0 +1,33 @@
+"""Writes of the survey app: campaigns and answers (campaigns.py), and the satisfaction
+compliance computed from the answers (compliance.py)."""
+
+from .campaigns import (
+    AnswerInput,
+    SurveyPermissionDenied,
+    answer_submit,
+    answering_client,
+    campaign_close,
+    campaign_create,
+    campaign_open,
+    close_due_campaigns,
+    invite_new_focal_points,
+    reminder_round,
+    send_reminders,
+)
+from .compliance import satisfaction_results, satisfaction_write
+
+__all__ = [
+    "AnswerInput",
+    "SurveyPermissionDenied",
+    "answer_submit",
+    "answering_client",
+    "campaign_close",
+    "campaign_create",
+    "campaign_open",
+    "close_due_campaigns",
+    "invite_new_focal_points",
+    "reminder_round",
+    "satisfaction_results",
+    "satisfaction_write",
+    "send_reminders",
+]

@@ -1,0 +1,151 @@
+"""Satisfaction compliance (DOMAIN §5) from the survey answers, against numbers computed
+by hand: eligible = answers about the provider and service in the month (provider's time
+zone), met = overall ≥ 4; SLA targets count their client's answers while in force."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sla.models import ComplianceResult
+from sla.services.compliance import compute_provider_month
+from surveys.services import satisfaction_results, satisfaction_write
+from tests.sla.sla_helpers import line, make_approved, make_people
+
+from .conftest import answer, focal_points, open_campaign
+
+pytestmark = pytest.mark.django_db
+
+JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+
+
+def at(day: int, month: int = 1, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def answered(world):
+    """UNON's travel service: six answers in January (four satisfied), one in February;
+    an SLA with UNEP in force from 15 January with a stricter satisfaction target (90%)."""
+    people = make_people()
+    sla = make_approved(
+        people,
+        start=dt.date(2026, 1, 15),
+        end=dt.date(2027, 1, 14),
+        lines=[line("TRV-OFF", targets=[{"standard": "MSS-TRV-OFF-S", "target_pct": "90"}])],
+    )
+    campaign = open_campaign(world, clients=[world["unep"], world["unama"]])
+    campaign.clients.add(people.other_focal.memberships.get().client)  # UN-Habitat
+    unep = focal_points(world["unep"], 5, prefix="unep")
+    habitat = focal_points(people.other_focal.memberships.get().client, 2, prefix="hab")
+    trv = world["unon_trv"]
+    answer(unep[0], campaign, trv, overall=5, now=at(10))  # before the SLA: MSS only
+    answer(unep[1], campaign, trv, overall=4, now=at(20))
+    answer(unep[2], campaign, trv, overall=3, now=at(20))
+    answer(unep[3], campaign, trv, overall=5, now=at(21))
+    answer(habitat[0], campaign, trv, overall=2, now=at(20))  # other client: MSS only
+    answer(habitat[1], campaign, trv, overall=5, now=at(20))
+    # 22:30 UTC on 31 January is 01:30 on 1 February in Nairobi: counts in February.
+    answer(unep[4], campaign, trv, overall=4, now=dt.datetime(2026, 1, 31, 22, 30, tzinfo=dt.UTC))
+    return {"sla": sla, "campaign": campaign, "unep": unep}
+
+
+def result(key_prefix: str, provider, month):
+    return ComplianceResult.objects.get(
+        kind="satisfaction", key__startswith=key_prefix, provider=provider, period=month
+    )
+
+
+class TestSatisfactionCompliance:
+    def test_standard_and_target_from_the_answers(self, world, answered):
+        unon = world["unon"]
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        compute_provider_month(provider_id=unon.pk, month=FEB)
+        mss = result("mss:", unon, JAN)
+        # 6 answers, 4 with overall ≥ 4: 400 < 80 × 6 = 480.
+        assert (mss.eligible, mss.met, mss.status) == (6, 4, "breached")
+        assert mss.standard.code == "MSS-TRV-OFF-S" and mss.client_id is None
+        assert (mss.threshold, mss.clock, mss.target_pct) == (None, "", Decimal("80.000"))
+        target = result("sla:", unon, JAN)
+        # UNEP's answers from 15 January: 4, 3, 5 → 2 of 3; 200 < 90 × 3 = 270.
+        assert (target.eligible, target.met, target.status) == (3, 2, "breached")
+        assert target.sla_id == answered["sla"].pk and target.client.code == "UNEP"
+        feb_mss, feb_target = result("mss:", unon, FEB), result("sla:", unon, FEB)
+        assert (feb_mss.eligible, feb_mss.met, feb_mss.status) == (1, 1, "met")
+        assert (feb_target.eligible, feb_target.met, feb_target.status) == (1, 1, "met")
+        assert not mss.provisional
+
+    def test_a_changed_answer_changes_the_result(self, world, answered):
+        unon = world["unon"]
+        campaign = answered["campaign"]
+        answer(answered["unep"][2], campaign, world["unon_trv"], overall=5, now=at(25))
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        # 5 of 6: 500 ≥ 480.
+        mss = result("mss:", unon, JAN)
+        assert (mss.eligible, mss.met, mss.status) == (6, 5, "met")
+        target = result("sla:", unon, JAN)
+        # 3 of 3 (the answer keeps its first day, 20 January).
+        assert (target.eligible, target.met, target.status) == (3, 3, "met")
+
+    def test_a_provider_without_answers_has_no_data(self, world, answered):
+        kjso = world["kjso"]
+        compute_provider_month(provider_id=kjso.pk, month=JAN)
+        mss = result("mss:", kjso, JAN)
+        assert (mss.eligible, mss.met, mss.status) == (0, 0, "no_data")
+
+    def test_same_numbers_once_twice_or_written_on_their_own(self, world, answered):
+        unon = world["unon"]
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        first = set(
+            ComplianceResult.objects.filter(kind="satisfaction").values_list(
+                "key", "eligible", "met", "status"
+            )
+        )
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        assert satisfaction_write(shards=[(unon.pk, JAN)]) == 2
+        again = set(
+            ComplianceResult.objects.filter(kind="satisfaction").values_list(
+                "key", "eligible", "met", "status"
+            )
+        )
+        assert first == again and len(first) == 2
+
+    def test_timeliness_and_accuracy_results_are_kept(self, world, answered):
+        unon = world["unon"]
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        kinds = set(
+            ComplianceResult.objects.filter(provider=unon, period=JAN).values_list(
+                "kind", flat=True
+            )
+        )
+        assert {"timeliness", "satisfaction"} <= kinds
+
+    def test_fixed_queries_whatever_the_number_of_shards(self, world, answered):
+        unon, kjso = world["unon"], world["kjso"]
+        with CaptureQueriesContext(connection) as one:
+            satisfaction_results(shards=[(unon.pk, JAN)])
+        with CaptureQueriesContext(connection) as many:
+            rows = satisfaction_results(
+                shards=[(unon.pk, JAN), (unon.pk, FEB), (kjso.pk, JAN), (kjso.pk, FEB)]
+            )
+        assert len(one.captured_queries) == len(many.captured_queries) <= 8
+        assert {r.key.split(":")[0] for r in rows} == {"mss", "sla"}
+
+
+def test_the_compliance_api_serves_satisfaction_beside_the_other_kinds(world, answered):
+    from rest_framework.test import APIClient
+
+    from accounts.choices import Role
+    from tests.factories import user_with_role
+
+    compute_provider_month(provider_id=world["unon"].pk, month=JAN)
+    api = APIClient()
+    api.force_login(user_with_role(Role.PROVIDER_MANAGER, provider=world["unon"]))
+    rows = api.get("/api/v1/compliance/", {"period": "2026-01", "measure": "MSS-TRV-OFF-S"})
+    by_scope = {r["scope"]: r for r in rows.json()["results"]}
+    assert by_scope["mss"]["kind"] == "satisfaction"
+    assert (by_scope["mss"]["eligible"], by_scope["mss"]["met"]) == (6, 4)
+    assert by_scope["mss"]["records"].startswith("/surveys/results/?provider=UNON")
+    assert (by_scope["sla"]["eligible"], by_scope["sla"]["met"]) == (3, 2)
