@@ -14,13 +14,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.conftest import REQUIRE_SERVICES, ROOT, wait_for
 
 
 def spare_port() -> int:
@@ -37,15 +36,6 @@ def need(binary: str | None, what: str) -> str:
     if REQUIRE_SERVICES:
         pytest.fail(message)
     pytest.skip(message)
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout} s")
 
 
 def _answers(port: int, payload: bytes, expected: bytes) -> bool:
@@ -91,7 +81,7 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
-        wait_until(self.is_up, 20, "private redis-server answers PING")
+        wait_for(self.is_up, 20, interval=0.1, what="private redis-server answers PING")
         return self
 
     def is_up(self) -> bool:
@@ -202,7 +192,7 @@ def start_gunicorn(env: dict, workers: int = 1, threads: int = 4) -> tuple[subpr
         start_new_session=True,
     )  # fmt: skip
     try:
-        wait_until(lambda: _serves(port), 60, "gunicorn serves the login page", interval=0.3)
+        wait_for(lambda: _serves(port), 60, interval=0.3, what="gunicorn serves the login page")
     except AssertionError:
         stop_process(process)
         raise

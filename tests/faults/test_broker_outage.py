@@ -29,9 +29,15 @@ from catalogue.models import MinimumServiceStandard
 from providers.models import ServiceProvider
 from sla.models import ComplianceResult, PendingCompliance, RecordImport, ServiceRecord
 from sla.services import record_import_create
-from tests.conftest import REQUIRE_SERVICES, WorkerProcess, _database_url, ensure_reference_data
+from tests.conftest import (
+    REQUIRE_SERVICES,
+    WorkerProcess,
+    _database_url,
+    ensure_reference_data,
+    wait_for,
+)
 from tests.factories import user_with_role
-from tests.faults.services import PrivateRedis, portal_env, wait_until
+from tests.faults.services import PrivateRedis, portal_env
 from tests.sla.records import HEADER
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -133,7 +139,7 @@ def worker(postgres_only, broker, settings, tmp_path, monkeypatch):
     try:
         process.start()
         process.sender = sender
-        wait_until(lambda: answers_ping(sender), 90, "the worker answers a ping")
+        wait_for(lambda: answers_ping(sender), 90, what="the worker answers a ping")
         yield process
     finally:
         process.stop()
@@ -186,12 +192,12 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
     worker.sender.send_task("sla.validate_record_import", args=[record_import.pk])
 
     imports = RecordImport.objects.filter(pk=record_import.pk)
-    wait_until(lambda: imports.get().rows_processed > 0, 120, "the worker reads the file")
+    wait_for(lambda: imports.get().rows_processed > 0, 120, what="the worker reads the file")
     broker.kill()
     killed_at = timezone.now()
     assert imports.get().status == "validating", "Redis must stop while the import runs"
 
-    wait_until(lambda: imports.get().finished_at is not None, 120, "the import finishes")
+    wait_for(lambda: imports.get().finished_at is not None, 120, what="the import finishes")
     done = imports.get()
     assert (done.status, done.created, done.error_count) == ("done", ROWS, 0), done.message
     assert done.finished_at > killed_at
@@ -223,9 +229,9 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
     assert "Compliance is pending for 2026-02, 2026-03, 2026-04" in page
 
     broker.start()  # the same port, empty
-    wait_until(lambda: answers_ping(worker.sender), 90, "the worker reconnects")
+    wait_for(lambda: answers_ping(worker.sender), 90, what="the worker reconnects")
     worker.sender.send_task("compliance.compute_pending")  # what beat sends every minute
-    wait_until(lambda: not kjso_pending() and kjso_results() == want, 120, "compliance")
+    wait_for(lambda: not kjso_pending() and kjso_results() == want, 120, what="compliance")
     assert kjso_results() == want
     keys = list(ComplianceResult.objects.values_list("key", flat=True))
     assert len(keys) == len(set(keys))
