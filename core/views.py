@@ -1,7 +1,11 @@
 """Page building blocks every app's views use."""
 
+import sys
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from django.views.generic import ListView, TemplateView
@@ -63,11 +67,33 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+UNAVAILABLE_SECONDS = 30
+
+
 def server_error(request):
-    """500: the API's JSON error shape under /api/, the portal's page elsewhere."""
+    """500: the API's JSON error shape under /api/, the portal's page elsewhere.
+
+    When the database cannot be reached (restarting, say), 503 with Retry-After instead:
+    the request can simply be sent again; persistent connections are checked before
+    reuse, so the portal recovers on its own once the database is back.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return _unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"message": "Server error: it has been logged; nothing was half-stored.", "errors": {}},
             status=500,
         )
     return django_server_error(request)
+
+
+def _unavailable(request):
+    message = "The service is briefly unavailable; nothing was half-stored. Try again shortly."
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"message": message, "errors": {}}, status=503)
+    else:
+        # Rendered without the request's context processors: they would query the database.
+        page = loader.get_template("503.html").render({"message": message})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_SECONDS)
+    return response

@@ -5,8 +5,11 @@ run with acks_late so a killed worker's task is delivered again).
 """
 
 import datetime as dt
+import logging
 
 from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .choices import ImportStatus
 from .imports.parse import read_json_file
@@ -14,6 +17,8 @@ from .models import RecordImport
 from .services import record_import_apply, record_import_validate, records_recompute_calendar
 from .services.agreements import slas_update_lifecycle
 from .services.compliance import compute_provider_month, recent_shards, shards_to_compute
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="sla.validate_record_import")
@@ -84,5 +89,17 @@ def compute_recent_compliance() -> int:
 
 def compliance_catch_up() -> None:
     """After records changed: compute the pending months (a task; the caller never waits
-    with a broker, and the embedded default computes them in-process)."""
-    compute_pending_compliance.delay_on_commit()
+    with a broker, and the embedded default computes them in-process).
+
+    The months are already marked pending in the database, in the same transaction as the
+    records, so a broker that cannot be reached only delays the figures: the records stay
+    stored and the scheduled ``compute_pending`` run catches up once the broker is back.
+    """
+    transaction.on_commit(_enqueue_pending)
+
+
+def _enqueue_pending() -> None:
+    try:
+        compute_pending_compliance.delay()
+    except BrokerUnavailable as exc:
+        logger.warning("Compliance left pending, the broker is unreachable: %s", exc)

@@ -20,6 +20,7 @@ from .selectors import (
     compliance_queryset,
     last_computed_at,
     open_breaches,
+    pending_months,
     record_deadlines,
     record_import_queryset,
     record_queryset,
@@ -199,9 +200,9 @@ class ComplianceListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scope = user_scope(self.request.user)
-        context["last_computed"] = last_computed_at(
-            provider_ids=None if scope.sees_everything else scope.provider_ids
-        )
+        provider_ids = None if scope.sees_everything else scope.provider_ids
+        context["last_computed"] = last_computed_at(provider_ids=provider_ids)
+        context["pending_months"] = pending_months(provider_ids=provider_ids)
         return context
 
 
@@ -220,5 +221,6 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
             targets=compliance_matrix(results=results.filter(scope=ComplianceScope.SLA)),
             breaches=open_breaches(results=results)[:50],
             last_computed=last_computed_at(provider_ids=[provider.pk]),
+            pending_months=pending_months(provider_ids=[provider.pk]),
         )
         return context

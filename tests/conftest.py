@@ -229,11 +229,11 @@ def _results_backend(app, url: str):
     return backend_cls(app=app, url=url)
 
 
-def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = ""):
     """Poll until ``predicate()`` is true (tests of background work); fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+    raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")

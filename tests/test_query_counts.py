@@ -49,8 +49,8 @@ PAGES = {
     "/clients/UNEP/": 9,
     "/records/": 10,
     "/imports/": 10,
-    "/compliance/": 11,
-    "/compliance/providers/UNON/": 12,
+    "/compliance/": 12,
+    "/compliance/providers/UNON/": 13,
     "/slas/": 10,
 }
 

@@ -13,6 +13,7 @@ from .compliance import (
     compliance_summary,
     last_computed_at,
     open_breaches,
+    pending_months,
     records_url,
 )
 from .records import Deadline, record_deadlines, record_import_queryset, record_queryset
@@ -25,6 +26,7 @@ __all__ = [
     "compliance_summary",
     "last_computed_at",
     "open_breaches",
+    "pending_months",
     "record_deadlines",
     "record_import_queryset",
     "record_queryset",

@@ -13,7 +13,7 @@ from accounts.selectors import user_scope
 from catalogue.models import Designation
 
 from ..choices import ComplianceScope, ComplianceStatus
-from ..models import ComplianceResult, ComplianceRun
+from ..models import ComplianceResult, ComplianceRun, PendingCompliance
 
 GROUPS = {
     "provider": ("provider__code", "provider__name"),
@@ -98,6 +98,15 @@ def last_computed_at(*, provider_ids=None) -> dt.datetime | None:
     if provider_ids is not None:
         runs = runs.filter(provider_id__in=list(provider_ids))
     return runs.aggregate(last=Max("finished_at"))["last"]
+
+
+def pending_months(*, provider_ids=None) -> list[dt.date]:
+    """Months whose records changed since their figures were computed (the engine catches
+    up on its own; until then the page says so)."""
+    pending = PendingCompliance.objects.all()
+    if provider_ids is not None:
+        pending = pending.filter(provider_id__in=list(provider_ids))
+    return sorted(set(pending.values_list("month", flat=True)))
 
 
 def records_url(result: ComplianceResult) -> str:
