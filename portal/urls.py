@@ -26,6 +26,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("clients/", include("clients.urls")),
     path("", include("sla.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

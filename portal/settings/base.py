@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "providers",
     "catalogue",
     "sla",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
