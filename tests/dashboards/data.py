@@ -1,16 +1,17 @@
 """A small, hand-counted set of compliance results for the dashboard tests.
 
 Two providers: A in Nairobi (Africa), B in Rome (Europe); A serves service SX (area X),
-B serves SY (area Y). March 2026 is the month shown, February the one before:
+B serves SY (area Y); C1 is a client entity of type office. March 2026 is the month
+shown, February the one before (eligible / met, target %, status, overdue open):
 
-| result | provider | standard | kind         | scope | month | eligible | met | target | status   | overdue |
-| r1     | A        | TX       | timeliness   | mss   | Mar   | 100      | 95  | 90     | met      | 3       |
-| r2     | A        | AX       | accuracy     | mss   | Mar   | 100      | 97  | 98     | breached | 0       |
-| r3     | A        | TX       | timeliness   | sla   | Mar   | 40       | 30  | 90     | breached | 0       | client C1 (office)
-| r4     | B        | TY       | timeliness   | mss   | Mar   | 50       | 50  | 95     | met      | 2       |
-| r5     | A        | SAT      | satisfaction | mss   | Mar   | 10       | 9   | 80     | met      | 0       |
-| r6     | A        | TX       | timeliness   | mss   | Feb   | 80       | 60  | 90     | breached | 1       |
-| r7     | B        | TY       | timeliness   | mss   | Feb   | 20       | 10  | 95     | breached | 0       |
+| result | provider, standard, kind     | scope     | month | e / m    | target | status   | od |
+| r1     | A, TX, timeliness            | mss       | Mar   | 100 / 95 | 90     | met      | 3  |
+| r2     | A, AX, accuracy              | mss       | Mar   | 100 / 97 | 98     | breached | 0  |
+| r3     | A, TX, timeliness            | sla (C1)  | Mar   | 40 / 30  | 90     | breached | 0  |
+| r4     | B, TY, timeliness            | mss       | Mar   | 50 / 50  | 95     | met      | 2  |
+| r5     | A, SAT, satisfaction         | mss       | Mar   | 10 / 9   | 80     | met      | 0  |
+| r6     | A, TX, timeliness            | mss       | Feb   | 80 / 60  | 90     | breached | 1  |
+| r7     | B, TY, timeliness            | mss       | Feb   | 20 / 10  | 95     | breached | 0  |
 """
 
 import datetime as dt
