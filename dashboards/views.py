@@ -9,8 +9,11 @@ Out-of-scope providers and clients are answered with 404.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -48,7 +51,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             request.GET or None, queryset=self.base_results(), request=request
         )
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
-        self.tables = self.build_tables() if self.valid else []
+        self.month, self.months, self.half = None, [], None
+        self.last_computed = self.computed_at()
+        self.tables = self.cached_tables() if self.valid else []
         export = request.GET.get("export")
         if export:
             return self.export(export, request.GET.get("table"))
@@ -56,6 +61,29 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def check_scope(self) -> None:
         pass
+
+    def computed_at(self):
+        """When compliance was last computed (shown, and part of the cache key)."""
+        return last_computed_at()
+
+    def cached_tables(self) -> list:
+        """The page's tables, kept ``DASHBOARD_CACHE_SECONDS`` and built again after every
+        compliance run. Note: the scope was checked before, and what a page shows depends
+        only on its path and filters (not on who asks), so the key holds nothing else."""
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        if not seconds:
+            return self.build_tables()
+        query = sorted((k, v) for k, v in self.request.GET.lists() if k not in ("export", "table"))
+        stamp = self.last_computed.isoformat() if self.last_computed else "-"
+        digest = hashlib.sha256(repr((self.request.path, query, stamp)).encode()).hexdigest()
+        key = f"dashboards:{digest}"
+        state = cache.get(key)
+        if state is None:
+            tables = self.build_tables()
+            state = (tables, self.month, self.months, self.half)
+            cache.set(key, state, seconds)
+        tables, self.month, self.months, self.half = state
+        return tables
 
     def drill(self) -> dict:
         """Filters that follow a figure to the results page."""
@@ -101,7 +129,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     whole_workbook = False
 
     def file_stamp(self) -> str:
-        return f"{self.month:%Y-%m}" if getattr(self, "month", None) else "all"
+        return f"{self.month:%Y-%m}" if self.month else "all"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,8 +142,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             table_list=self.tables,
             query=query.urlencode(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("export",)),
-            month=getattr(self, "month", None),
-            months=getattr(self, "months", []),
+            month=self.month,
+            months=self.months,
+            last_computed=self.last_computed,
         )
         return context
 
@@ -159,11 +188,6 @@ class ManagementDashboardView(DashboardView):
             selectors.breaches_table(results, months=self.months, drill=drill),
             selectors.overdue_backlog(data, months=self.months),
         ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["last_computed"] = last_computed_at()
-        return context
 
 
 class ProviderDashboardView(DashboardView):
@@ -209,8 +233,10 @@ class ProviderDashboardView(DashboardView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["provider"] = self.provider
-        context["last_computed"] = last_computed_at(provider_ids=[self.provider.pk])
         return context
+
+    def computed_at(self):
+        return last_computed_at(provider_ids=[self.provider.pk])
 
 
 class ClientDashboardView(DashboardView):
@@ -303,15 +329,14 @@ class ReviewPackView(DashboardView):
         ]
 
     def file_stamp(self) -> str:
-        half = getattr(self, "half", None)
+        half = self.half
         if not half:
             return "none"
         return f"{half[0].year}-H{1 if half[0].month == 1 else 2}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["half"] = getattr(self, "half", None)
+        context["half"] = self.half
         context["half_label"] = self.file_stamp()
-        context["last_computed"] = last_computed_at()
         context["generated_at"] = timezone.now()
         return context

@@ -21,12 +21,12 @@ _refs = itertools.count()
 PAGES = {
     "/dashboards/": 13,
     "/dashboards/?month=2026-03&region=africa&area=TST-X&client_type=office": 13,
-    "/dashboards/?export=xlsx&table=heatmap": 9,
+    "/dashboards/?export=xlsx&table=heatmap": 10,
     "/dashboards/providers/TST-A/": 14,
-    "/dashboards/providers/TST-A/?export=csv&table=overdue-records": 11,
-    "/dashboards/clients/TST-C1/": 16,
+    "/dashboards/providers/TST-A/?export=csv&table=overdue-records": 12,
+    "/dashboards/clients/TST-C1/": 17,
     "/dashboards/review/?half=2026-H1": 11,
-    "/dashboards/review/?half=2026-H1&export=xlsx": 7,
+    "/dashboards/review/?half=2026-H1&export=xlsx": 8,
 }
 
 

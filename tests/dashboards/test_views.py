@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -250,3 +251,32 @@ class TestDrillDown:
         assert [r.external_ref for r in response.context["servicerecord_list"]] == ["D-2"]
         response = c.get("/records/", {"completed_month": "2026-3"})
         assert "Use YYYY-MM" in response.content.decode()
+
+
+class TestCache:
+    def test_figures_are_kept_until_the_next_compliance_run(self, client, scenario, settings):
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from sla.models import ComplianceRun
+
+        settings.DASHBOARD_CACHE_SECONDS = 60
+        cache.clear()
+        c = signed_in(client, Role.MANAGEMENT)
+        first = c.get("/dashboards/", {"month": "2026-03"})
+        r1 = scenario.results["r1"]
+        type(r1).objects.filter(pk=r1.pk).update(met=100)
+        with CaptureQueriesContext(connection) as cached:
+            again = c.get("/dashboards/", {"month": "2026-03"})
+        heatmap = again.context["tables"]["heatmap"]
+        assert heatmap.rows[0][1].value == first.context["tables"]["heatmap"].rows[0][1].value
+        assert len(cached) < 10
+        # A run that finishes makes the page compute its figures again.
+        now = timezone.now()
+        ComplianceRun.objects.create(
+            provider=scenario.a, period=MAR, started_at=now, finished_at=now, status="done"
+        )
+        fresh = c.get("/dashboards/", {"month": "2026-03"}).context["tables"]["heatmap"]
+        assert fresh.rows[0][1].value == Decimal("94.40")  # (231 + 5) / 250
