@@ -286,8 +286,15 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
     cells = rollup(
         data.of(months), lambda f: (names.provider(f.provider_id), names.area(f.service_id).code)
     )
+    # Areas with something measured (a standard without any record in these months
+    # would only add a column of dashes).
+    measured = {area for (_, area), t in cells.items() if t.eligible}
     areas = sorted(
-        {(names.area(f.service_id).code, names.area(f.service_id).name) for f in data.of(months)},
+        {
+            (names.area(f.service_id).code, names.area(f.service_id).name)
+            for f in data.of(months)
+            if names.area(f.service_id).code in measured
+        },
         key=lambda a: a[1],
     )
     providers = sorted({code for code, _ in cells})
@@ -545,7 +552,7 @@ def misses_by_service(data: Facts, *, months: list[dt.date], drill: dict) -> Tab
     names = data.names
     groups = rollup(data.of(months), lambda f: f.service_id)
     ranked = sorted(
-        groups.items(),
+        ((pk, t) for pk, t in groups.items() if t.eligible or t.breached),
         key=lambda item: (-item[1].breached, names.services[item[0]].code),
     )[:TOP]
     return _misses_table(
@@ -644,6 +651,8 @@ def volumes(data: Facts, *, months: list[dt.date], by: str, key: str = "volumes"
         empty="No completed record in these months.",
     )
     for code in sorted(totals):
+        if not sum(totals[code].values()):
+            continue  # measured, but nothing completed in these months
         line = [Cell(code, note=labels.get(code, ""))]
         line += [Cell(totals[code].get(m, 0)) for m in months]
         line.append(Cell(sum(totals[code].values())))
