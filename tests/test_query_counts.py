@@ -49,7 +49,7 @@ PAGES = {
     "/clients/UNEP/": 9,
     "/records/": 10,
     "/imports/": 10,
-    "/compliance/": 11,
+    "/compliance/": 12,
     "/compliance/providers/UNON/": 12,
     "/slas/": 10,
 }
