@@ -6,8 +6,10 @@ never runs as a formula in someone's spreadsheet (OWASP "CSV injection").
 """
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 
@@ -45,18 +47,28 @@ def csv_response(
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(
-    filename: str, header: Iterable[str], rows: Iterable[Iterable], *, sheet: str = "Export"
-) -> HttpResponse:
-    """An XLSX download of one sheet (built in memory: meant for aggregates, not for
-    millions of rows), with text cells neutralised like the CSV ones."""
+def _xlsx_cell(value) -> object:
+    """What openpyxl stores: numbers and dates as such, text neutralised, the rest as text."""
+    if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)  # Note: spreadsheets have no time zones (UTC)
+        return value
+    return safe_cell(str(value))
+
+
+def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[str], Iterable[Iterable]]]):
+    """An XLSX download with one sheet per ``(title, header, rows)``; text cells are
+    neutralised like the CSV ones (openpyxl would otherwise store "=..." as a formula)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append(list(header))
-    for row in rows:
-        worksheet.append([safe_cell(v) for v in row])
+    for title, header, rows in sheets:
+        # Sheet names: at most 31 characters, none of []:*?/\
+        clean = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Sheet"
+        sheet = workbook.create_sheet(clean)
+        sheet.append([safe_cell(str(h)) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("", include("sla.urls")),
     path("surveys/", include("surveys.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -5,10 +5,12 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from catalogue.choices import MeasureKind
-from catalogue.models import MinimumServiceStandard, Service
+from catalogue.models import FunctionalArea, MinimumServiceStandard, Service
+from clients.choices import EntityType
 from clients.models import ClientEntity
 from core.filters import CodeChoiceFilter, KeywordFilter
 from providers.models import ServiceProvider
+from providers.regions import REGION_CHOICES, region_q
 
 from .choices import (
     BINDING_STATUSES,
@@ -49,6 +51,9 @@ class ServiceRecordFilterSet(django_filters.FilterSet):
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     completed_after = django_filters.IsoDateTimeFilter(field_name="completed_at", lookup_expr="gte")
     completed_before = django_filters.IsoDateTimeFilter(field_name="completed_at", lookup_expr="lt")
+    completed_month = MonthFilter(
+        field_name="completed_month", label="Completed in (YYYY-MM, provider's time)"
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("received_at", "received_at"),
@@ -133,6 +138,15 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)
     status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices)
     kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
+    area = CodeChoiceFilter(
+        field_name="service__area", queryset=FunctionalArea.objects.all(), label="Area"
+    )
+    region = django_filters.ChoiceFilter(
+        choices=REGION_CHOICES, method="filter_region", label="Region (provider)"
+    )
+    client_type = django_filters.ChoiceFilter(
+        choices=EntityType.choices, field_name="client__type", label="Client type"
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("period", "period"), ("eligible", "eligible"), ("status", "status"))
     )
@@ -140,3 +154,6 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     class Meta:
         model = ComplianceResult
         fields = ["provider", "client", "service", "measure", "sla", "scope", "status", "kind"]
+
+    def filter_region(self, qs, name, value):
+        return qs.filter(region_q(value)) if value else qs

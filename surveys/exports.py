@@ -11,5 +11,5 @@ from .selectors import EXPORT_HEADER, ResultCell, export_rows
 def results_file(cells: list[ResultCell], kind: str):
     name = f"survey-results-{timezone.localdate():%Y-%m-%d}.{kind}"
     if kind == "xlsx":
-        return xlsx_response(name, EXPORT_HEADER, export_rows(cells), sheet="Survey results")
+        return xlsx_response(name, [("Survey results", EXPORT_HEADER, export_rows(cells))])
     return csv_response(name, EXPORT_HEADER, export_rows(cells))

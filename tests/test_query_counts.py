@@ -49,7 +49,7 @@ PAGES = {
     "/clients/UNEP/": 9,
     "/records/": 10,
     "/imports/": 10,
-    "/compliance/": 12,
+    "/compliance/": 13,
     "/compliance/providers/UNON/": 13,
     "/slas/": 10,
 }

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "catalogue",
     "sla",
     "surveys",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,9 @@ MEDIA_URL = "media/"
 # ones run in the background and answer 202 with the import to follow.
 RECORD_IMPORT_MAX_BYTES = env.int("PORTAL_RECORD_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 RECORD_IMPORT_SYNC_ROWS = env.int("PORTAL_RECORD_IMPORT_SYNC_ROWS", default=5000)
+# Dashboards keep their figures this long (0: never), and always start again after a
+# compliance run has finished; open records and deadlines are at most this late.
+DASHBOARD_CACHE_SECONDS = env.int("PORTAL_DASHBOARD_CACHE_SECONDS", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -20,3 +20,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/9")
 # Uploaded files go to a scratch folder, never into the working tree.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
+# Each test builds its own figures: dashboards compute them afresh (tests that check the
+# cache switch it on).
+DASHBOARD_CACHE_SECONDS = 0

@@ -1,0 +1,116 @@
+"""The dashboards' filters: month (or half-year), region, area, provider and client type.
+
+One FilterSet validates them all (bad values show their errors and an empty dashboard,
+as on the list pages); the month is read from the form, the others filter the results.
+"""
+
+import datetime as dt
+
+import django_filters
+from django.core.validators import RegexValidator
+
+from catalogue.models import FunctionalArea
+from clients.choices import EntityType
+from core.filters import CodeChoiceFilter
+from providers.models import ServiceProvider
+from providers.regions import REGION_CHOICES, region_q
+from sla.filtersets import MONTH_VALIDATOR
+from sla.models import ComplianceResult
+
+HALF_VALIDATOR = RegexValidator(r"^\d{4}-H[12]$", "Use YYYY-H1 or YYYY-H2, e.g. 2026-H1.")
+
+
+def _first_month(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(f"{value}-01") if value else None
+
+
+class DashboardFilterSet(django_filters.FilterSet):
+    """Filters shared by every dashboard. ``month`` picks the month shown (the latest with
+    results by default); the trend covers the 12 months up to it."""
+
+    month = django_filters.CharFilter(
+        method="keep", max_length=7, validators=[MONTH_VALIDATOR], label="Month (YYYY-MM)"
+    )
+    region = django_filters.ChoiceFilter(
+        choices=REGION_CHOICES,
+        method="filter_region",
+        label="Region (provider)",
+    )
+    area = CodeChoiceFilter(
+        field_name="service__area", queryset=FunctionalArea.objects.all(), label="Area"
+    )
+    provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
+    client_type = django_filters.ChoiceFilter(
+        choices=EntityType.choices,
+        field_name="client__type",
+        label="Client type (SLA targets)",
+    )
+
+    class Meta:
+        model = ComplianceResult
+        fields = ["month", "region", "area", "provider", "client_type"]
+
+    def keep(self, qs, name, value):
+        return qs
+
+    def filter_region(self, qs, name, value):
+        return qs.filter(region_q(value)) if value else qs
+
+    @property
+    def chosen_month(self) -> dt.date | None:
+        return _first_month(self.form.cleaned_data.get("month")) if self.is_valid() else None
+
+
+class ProviderDashboardFilterSet(DashboardFilterSet):
+    """A provider's own dashboard: no region or provider choice."""
+
+    class Meta(DashboardFilterSet.Meta):
+        fields = ["month", "area", "client_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("region", None)
+        self.filters.pop("provider", None)
+
+
+class ClientDashboardFilterSet(DashboardFilterSet):
+    """A client's own dashboard: month, area and provider."""
+
+    class Meta(DashboardFilterSet.Meta):
+        fields = ["month", "area", "provider"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("region", None)
+        self.filters.pop("client_type", None)
+
+
+class ReviewFilterSet(DashboardFilterSet):
+    """The semi-annual review pack: a half-year instead of a month."""
+
+    half = django_filters.CharFilter(
+        method="keep", max_length=7, validators=[HALF_VALIDATOR], label="Half-year (YYYY-H1/H2)"
+    )
+
+    class Meta(DashboardFilterSet.Meta):
+        fields = ["half", "region", "area", "provider", "client_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("month", None)
+
+    @property
+    def chosen_half(self) -> tuple[dt.date, dt.date] | None:
+        """(first month, last month) of the chosen half-year."""
+        value = self.form.cleaned_data.get("half") if self.is_valid() else None
+        if not value:
+            return None
+        year, which = int(value[:4]), value[-1]
+        return (
+            (dt.date(year, 1, 1), dt.date(year, 6, 1))
+            if which == "1"
+            else (
+                dt.date(year, 7, 1),
+                dt.date(year, 12, 1),
+            )
+        )

@@ -1,0 +1,342 @@
+"""Dashboard pages: management, provider, client and the semi-annual review pack.
+
+Each page validates its filters, asks the selectors for its tables, and renders them; with
+``?export=csv|xlsx&table=<key>`` it answers that table as a file instead, with the same
+filters (the review pack also exports every table in one workbook: ``?export=xlsx``).
+Out-of-scope providers and clients are answered with 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from accounts.selectors import user_scope
+from clients.models import ClientEntity
+from core.exports import csv_response, xlsx_response
+from providers.models import ServiceProvider
+from sla.selectors import compliance_queryset, last_computed_at
+
+from . import selectors
+from .filtersets import (
+    ClientDashboardFilterSet,
+    DashboardFilterSet,
+    ProviderDashboardFilterSet,
+    ReviewFilterSet,
+)
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Filters, tables and exports shared by every dashboard."""
+
+    filterset_class = DashboardFilterSet
+    slug = "dashboard"
+
+    def base_results(self):
+        return compliance_queryset(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        self.check_scope()
+        self.filterset = self.filterset_class(
+            request.GET or None, queryset=self.base_results(), request=request
+        )
+        self.valid = not self.filterset.is_bound or self.filterset.is_valid()
+        self.month, self.months, self.half = None, [], None
+        self.last_computed = self.computed_at()
+        self.tables = self.cached_tables() if self.valid else []
+        export = request.GET.get("export")
+        if export:
+            return self.export(export, request.GET.get("table"))
+        return super().get(request, *args, **kwargs)
+
+    def check_scope(self) -> None:
+        pass
+
+    def computed_at(self):
+        """When compliance was last computed (shown, and part of the cache key)."""
+        return last_computed_at()
+
+    def cached_tables(self) -> list:
+        """The page's tables, kept ``DASHBOARD_CACHE_SECONDS`` and built again after every
+        compliance run. Note: the scope was checked before, and what a page shows depends
+        only on its path and filters (not on who asks), so the key holds nothing else."""
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        if not seconds:
+            return self.build_tables()
+        query = sorted((k, v) for k, v in self.request.GET.lists() if k not in ("export", "table"))
+        stamp = self.last_computed.isoformat() if self.last_computed else "-"
+        digest = hashlib.sha256(repr((self.request.path, query, stamp)).encode()).hexdigest()
+        key = f"dashboards:{digest}"
+        state = cache.get(key)
+        if state is None:
+            tables = self.build_tables()
+            state = (tables, self.month, self.months, self.half)
+            cache.set(key, state, seconds)
+        tables, self.month, self.months, self.half = state
+        return tables
+
+    def drill(self) -> dict:
+        """Filters that follow a figure to the results page."""
+        if not self.valid or not self.filterset.is_bound:
+            return {}
+        data = self.filterset.form.cleaned_data
+        drill = {}
+        for name in ("region", "client_type"):
+            if data.get(name):
+                drill[name] = data[name]
+        if data.get("area"):
+            drill["area"] = data["area"].code
+        if data.get("provider"):
+            drill["provider"] = data["provider"].code
+        return drill
+
+    def results(self):
+        return self.filterset.qs if self.valid else self.base_results().none()
+
+    def build_tables(self) -> list:
+        raise NotImplementedError
+
+    def export(self, kind: str, key: str | None):
+        if kind not in EXPORT_FORMATS:
+            raise Http404("Unknown export format.")
+        if not self.valid:
+            raise Http404("Invalid filters.")
+        tables = {t.key: t for t in self.tables}
+        stamp = self.file_stamp()
+        if key is None and kind == "xlsx" and self.whole_workbook:
+            return xlsx_response(
+                f"{self.slug}-{stamp}.xlsx",
+                [(t.caption, t.header(), t.values()) for t in self.tables],
+            )
+        table = tables.get(key)
+        if table is None:
+            raise Http404("Unknown table.")
+        filename = f"{self.slug}-{table.key}-{stamp}.{kind}"
+        if kind == "csv":
+            return csv_response(filename, table.header(), table.values())
+        return xlsx_response(filename, [(table.caption, table.header(), table.values())])
+
+    whole_workbook = False
+
+    def file_stamp(self) -> str:
+        return f"{self.month:%Y-%m}" if self.month else "all"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for name in ("export", "table", "page"):
+            query.pop(name, None)
+        context.update(
+            filterset=self.filterset,
+            tables={t.key: t for t in self.tables},
+            table_list=self.tables,
+            query=query.urlencode(),
+            is_filtered=any(v for k, v in self.request.GET.items() if k not in ("export",)),
+            month=self.month,
+            months=self.months,
+            last_computed=self.last_computed,
+        )
+        return context
+
+    def choose_months(self, results, count: int = 12) -> None:
+        self.month = self.filterset.chosen_month or selectors.latest_month(results)
+        self.months = selectors.months_up_to(self.month, count) if self.month else []
+
+
+class ManagementDashboardView(DashboardView):
+    """Management: every provider, a month's heatmap, trends, breaches, the backlog."""
+
+    template_name = "dashboards/management.html"
+    slug = "management"
+
+    def get(self, request, *args, **kwargs):
+        scope = user_scope(request.user)
+        if not scope.sees_everything:
+            # Provider and client users have a dashboard of their own.
+            provider = ServiceProvider.objects.filter(pk__in=scope.provider_ids).order_by("code")
+            client = ClientEntity.objects.filter(pk__in=scope.client_ids).order_by("code")
+            if provider := provider.first():
+                return redirect("dashboards:provider", code=provider.code)
+            if client := client.first():
+                return redirect("dashboards:client", code=client.code)
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def build_tables(self):
+        results = self.results()
+        self.choose_months(results)
+        if not self.month:
+            return []
+        drill = self.drill()
+        data = selectors.Facts.load(results, months=self.months)
+        month = [self.month]
+        return [
+            selectors.heatmap(data, months=month, drill=drill),
+            selectors.trend(data, months=self.months, by="provider", drill=drill),
+            selectors.by_kind(data, months=month, drill=drill),
+            selectors.most_breached(data, months=self.months, drill=drill),
+            selectors.breaches_table(results, months=self.months, drill=drill),
+            selectors.overdue_backlog(data, months=self.months),
+        ]
+
+
+class ProviderDashboardView(DashboardView):
+    """A provider's standards and SLAs by month, where it misses most, its overdue open
+    records with their deadlines and its volumes by service."""
+
+    template_name = "dashboards/provider.html"
+    filterset_class = ProviderDashboardFilterSet
+    slug = "provider"
+
+    def check_scope(self):
+        scope = user_scope(self.request.user)
+        self.provider = get_object_or_404(
+            ServiceProvider.objects.select_related("duty_station"), code=self.kwargs["code"]
+        )
+        if not (scope.sees_everything or self.provider.pk in scope.provider_ids):
+            raise Http404
+        self.slug = f"provider-{self.provider.code}"
+
+    def base_results(self):
+        return super().base_results().filter(provider=self.provider)
+
+    def build_tables(self):
+        results = self.results()
+        self.choose_months(results)
+        # In scope (checked above): every record of the provider is visible.
+        records = selectors.provider_records(self.provider)
+        drill = {"provider": self.provider.code, **self.drill()}
+        overdue = selectors.overdue_records(records, now=timezone.now())
+        overdue.note_href = selectors.open_records_url(provider=self.provider.code)
+        if not self.month:
+            return [overdue]
+        data = selectors.Facts.load(results, months=self.months)
+        return [
+            selectors.trend(data, months=self.months, by="kind", drill=drill),
+            selectors.by_kind(data, months=[self.month], drill=drill),
+            selectors.misses_by_client(results, months=self.months, drill=drill),
+            selectors.misses_by_service(data, months=self.months, drill=drill),
+            overdue,
+            selectors.volumes(data, months=self.months, by="service"),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["provider"] = self.provider
+        return context
+
+    def computed_at(self):
+        return last_computed_at(provider_ids=[self.provider.pk])
+
+
+class ClientDashboardView(DashboardView):
+    """A client entity's providers and SLAs, compliance by service, the open breaches that
+    affect it and what is due soon."""
+
+    template_name = "dashboards/client.html"
+    filterset_class = ClientDashboardFilterSet
+    slug = "client"
+
+    def check_scope(self):
+        scope = user_scope(self.request.user)
+        self.client = get_object_or_404(ClientEntity, code=self.kwargs["code"])
+        if not (scope.sees_everything or self.client.pk in scope.client_ids):
+            raise Http404
+        self.slug = f"client-{self.client.code}"
+
+    def base_results(self):
+        return selectors.client_results(super().base_results(), client=self.client)
+
+    def build_tables(self):
+        results = self.results()
+        self.choose_months(results)
+        today = timezone.localdate()
+        now = timezone.now()
+        records = selectors.client_records(self.request.user, self.client)
+        drill = self.drill()
+        due = selectors.due_soon(records, now=now)
+        due.note_href = selectors.open_records_url(client=self.client.code)
+        tables = [
+            selectors.client_providers(client=self.client, today=today),
+            selectors.client_slas(client=self.client),
+        ]
+        if self.month:
+            data = selectors.Facts.load(results, months=self.months)
+            tables += [
+                selectors.compliance_by_service(data, months=self.months, drill=drill),
+                selectors.breaches_table(results, months=self.months, drill=drill),
+            ]
+        tables.append(due)
+        return tables
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entity"] = self.client
+        return context
+
+
+class ReviewPackView(DashboardView):
+    """The semi-annual review pack for the Management Committee: a half-year's compliance
+    by provider and area, trends, breaches, satisfaction and volumes. Printable; the
+    whole pack downloads as one workbook."""
+
+    template_name = "dashboards/review.html"
+    filterset_class = ReviewFilterSet
+    slug = "review-pack"
+    whole_workbook = True
+
+    def check_scope(self):
+        if not user_scope(self.request.user).sees_everything:
+            raise Http404
+
+    def build_tables(self):
+        results = self.results()
+        half = self.filterset.chosen_half
+        if half is None:
+            latest = selectors.latest_month(results)
+            if latest is None:
+                self.half = None
+                return []
+            first = dt.date(latest.year, 1 if latest.month <= 6 else 7, 1)
+            half = (first, selectors.add_months(first, 5))
+        self.half = half
+        self.months = selectors.months_between(*half)
+        self.month = None
+        drill = self.drill()
+        data = selectors.Facts.load(results, months=self.months)
+        provider_area = selectors.heatmap(
+            data, months=self.months, drill=drill, key="by-provider-area"
+        )
+        provider_area.caption = "Compliance by provider and functional area (half-year)"
+        return [
+            provider_area,
+            selectors.trend(data, months=self.months, by="provider", drill=drill),
+            selectors.by_kind(data, months=self.months, drill=drill),
+            selectors.breaches_by_month(data, months=self.months, drill=drill),
+            selectors.most_breached(data, months=self.months, drill=drill),
+            selectors.satisfaction(data, months=self.months, drill=drill),
+            selectors.volumes(data, months=self.months, by="provider"),
+        ]
+
+    def file_stamp(self) -> str:
+        half = self.half
+        if not half:
+            return "none"
+        return f"{half[0].year}-H{1 if half[0].month == 1 else 2}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["half"] = self.half
+        context["half_label"] = self.file_stamp()
+        context["generated_at"] = timezone.now()
+        return context
