@@ -874,7 +874,8 @@ def profile_phases() -> dict:
     wrap(engine, "_record_totals", "_record_totals (the SQL aggregate)")
     wrap(engine, "_open_records", "_open_records (query)")
     wrap(engine, "_open_counts", "_open_counts")
-    wrap(engine, "clock_due_at", "  of which clock_due_at")
+    wrap(engine, "due_at", "  of which deadlines (due_at)")
+    wrap(engine, "calendar_due_at", "  of which deadlines (due_at)")
     wrap(manager, "bulk_create", "upsert (bulk_create)")
     QuerySet.delete = timed_delete
     try:
@@ -908,7 +909,7 @@ def print_profile(profile: dict) -> None:
         "_record_totals (the SQL aggregate)",
         "_open_records (query)",
         "_open_counts",
-        "  of which clock_due_at",
+        "  of which deadlines (due_at)",
         "upsert (bulk_create)",
         "delete stale results",
     ]

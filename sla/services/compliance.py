@@ -16,6 +16,7 @@ import bisect
 import datetime as dt
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -29,7 +30,8 @@ from accounts.choices import Role
 from accounts.services import notify, users_with_role
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
-from core.clock import clock_due_at, threshold_seconds, uses_working_time
+from core.clock import calendar_due_at, due_at, threshold_seconds, uses_working_time
+from core.models import DutyStation
 from providers.models import ServiceProvider
 
 from ..choices import (
@@ -83,7 +85,7 @@ def result_status(*, met: int, eligible: int, target_pct: Decimal) -> str:
 # --- what is measured -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Measure:
     """One result to compute: a standard for the provider over a month, or an SLA target
     over the part of the month its SLA version was in force (``full_month`` when that is
@@ -117,12 +119,13 @@ def _in_force_until(sla: Sla, successors: dict[int, Sla]) -> dt.date:
     return last
 
 
-def measures_for(*, batches: list[tuple[ServiceProvider, list[dt.date]]]) -> list[Measure]:
-    """Every measure of some providers over some of their months; standards, SLA versions
-    and targets are read once for them all. ``provider.calendar`` must be set."""
-    providers = {provider.pk: provider for provider, _ in batches}
-    first = min(months[0] for _, months in batches)
-    after_last = next_month(max(months[-1] for _, months in batches))
+def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]) -> list[Measure]:
+    """Every measure of some providers over some of their months, from (provider, its
+    work calendar, months in order); standards, SLA versions and targets are read once for
+    them all."""
+    providers = {provider.pk: provider for provider, _, _ in batches}
+    first = min(months[0] for _, _, months in batches)
+    after_last = next_month(max(months[-1] for _, _, months in batches))
     offered: dict[int, list] = {}
     for provider_id, service_id in Offering.objects.filter(provider_id__in=providers).values_list(
         "provider_id", "service_id"
@@ -149,17 +152,19 @@ def measures_for(*, batches: list[tuple[ServiceProvider, list[dt.date]]]) -> lis
         )
     }
     by_sla = {v.pk: v for v in versions}
-    targets: dict[int, list] = {}
+    targets: dict[int, list] = {}  # provider -> (target, its SLA, service, last day counted)
     for target in (
         ServiceLevelTarget.objects.filter(line__sla_id__in=list(by_sla), kind__in=COMPUTED_KINDS)
         .select_related("standard", "line__offering")
         .order_by("pk")
     ):
-        targets.setdefault(by_sla[target.line.sla_id].agreement.provider_id, []).append(target)
+        sla = by_sla[target.line.sla_id]
+        targets.setdefault(sla.agreement.provider_id, []).append(
+            (target, sla, target.line.offering.service_id, _in_force_until(sla, successors))
+        )
 
     measures = []
-    for provider, months in batches:
-        calendar = provider.calendar
+    for provider, calendar, months in batches:
         zone = calendar.zone
         thresholds: dict[tuple, int | None] = {}  # a few distinct ones, many measures
 
@@ -199,10 +204,9 @@ def measures_for(*, batches: list[tuple[ServiceProvider, list[dt.date]]]) -> lis
                         full_month=True,
                     )
                 )
-            for target in targets.get(provider.pk, ()):
-                sla = by_sla[target.line.sla_id]
+            for target, sla, service_id, until in targets.get(provider.pk, ()):
                 start = max(sla.start_date, month)
-                last = min(_in_force_until(sla, successors), after - dt.timedelta(days=1))
+                last = min(until, after - dt.timedelta(days=1))
                 if last < start:
                     continue
                 full = start == month and last == after - dt.timedelta(days=1)
@@ -212,7 +216,7 @@ def measures_for(*, batches: list[tuple[ServiceProvider, list[dt.date]]]) -> lis
                         scope=ComplianceScope.SLA,
                         provider_id=provider.pk,
                         standard=target.standard,
-                        service_id=target.line.offering.service_id,
+                        service_id=service_id,
                         client_id=sla.agreement.client_id,
                         sla_id=sla.pk,
                         target_id=target.pk,
@@ -280,6 +284,28 @@ _MET = """CASE
 END"""
 
 
+HASH_PLAN = {"enable_sort": "off", "enable_mergejoin": "off", "work_mem": "64MB"}
+
+
+@contextmanager
+def _hash_plan(cursor):
+    """PostgreSQL: hash joins and a hash aggregate in memory for the records aggregate.
+    The planner cannot size the constant tables (unnest) and, misled, would sort the
+    million joined rows on disk. Set for the statement only, inside the transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(HASH_PLAN)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = cursor.fetchone()
+    change = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names))
+    cursor.execute(change, [v for name in names for v in (name, HASH_PLAN[name])])
+    try:
+        yield
+    finally:
+        cursor.execute(change, [v for pair in zip(names, before, strict=True) for v in pair])
+
+
 def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     """(eligible, met) per measure key for the record-based kinds, over all the providers
     and months at once: one aggregate of the completed records by (test, month, SLA
@@ -297,7 +323,6 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     pairs = sorted(
         {(m.provider_id, m.service_id, m.client_id) for m in full if m.client_id is not None}
     )
-    shards = sorted({(m.provider_id, m.month) for m in full})
     t_sql, t_params = _constant_table(
         "t",
         ["tid", "provider_id", "service_id", "kind", "use_working", "thr"],
@@ -307,41 +332,35 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     c_sql, c_params = _constant_table(
         "c", ["provider_id", "service_id", "client_id"], ["bigint", "bigint", "bigint"], pairs
     )
-    mb_sql, mb_params = _constant_table(
-        "mb",
-        ["provider_id", "month", "win_start", "win_end"],
-        ["bigint", "date", "timestamptz", "timestamptz"],
-        [(pk, month, *bounds[pk, month]) for pk, month in shards],
-    )
-    provider_ids = sorted({pk for pk, _ in shards})
-    months = sorted({month for _, month in shards})
+    provider_ids = sorted({m.provider_id for m in full})
+    months = sorted({m.month for m in full})
     records = ServiceRecord._meta.db_table
-    # The month bounds repeat what completed_month means (the provider's local month), so
-    # a record counts exactly where a per-month window would count it.
+    # completed_month is the provider's local month of completion (kept so on import and
+    # whenever the calendar changes): the month a record counts in. Shards not asked for
+    # (other months of a provider in the batch) are counted and left unused.
     sql = f"""
-        WITH {t_sql}, {c_sql}, {mb_sql}
-        SELECT t.tid, mb.month, c.client_id, COUNT(*), SUM({_MET.format(t="t")})
+        WITH {t_sql}, {c_sql}
+        SELECT t.tid, r.completed_month, c.client_id, COUNT(*), SUM({_MET.format(t="t")})
         FROM {records} r
-        JOIN mb ON mb.provider_id = r.provider_id AND mb.month = r.completed_month
-            AND r.completed_at >= mb.win_start AND r.completed_at < mb.win_end
         JOIN t ON t.provider_id = r.provider_id AND t.service_id = r.service_id
         LEFT JOIN c ON c.provider_id = r.provider_id AND c.service_id = r.service_id
             AND c.client_id = r.client_id
         WHERE r.status = %s
             AND r.provider_id IN ({", ".join(["%s"] * len(provider_ids))})
             AND r.completed_month IN ({", ".join(["%s"] * len(months))})
-        GROUP BY t.tid, mb.month, c.client_id
+        GROUP BY t.tid, r.completed_month, c.client_id
     """  # noqa: S608
-    params = [*t_params, *c_params, *mb_params, RecordStatus.COMPLETED, *provider_ids, *months]
+    params = [*t_params, *c_params, RecordStatus.COMPLETED, *provider_ids, *months]
     by_test: dict[tuple, list] = {}
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _hash_plan(cursor):
         cursor.execute(sql, params)
-        for tid, month, client_id, eligible, met in cursor.fetchall():
-            month = _as_date(month)
-            for client in (None, client_id) if client_id else (None,):
-                counts = by_test.setdefault((tid, month, client), [0, 0])
-                counts[0] += int(eligible)
-                counts[1] += int(met)
+        found = cursor.fetchall()
+    for tid, month, client_id, eligible, met in found:
+        month = _as_date(month)
+        for client in (None, client_id) if client_id else (None,):
+            counts = by_test.setdefault((tid, month, client), [0, 0])
+            counts[0] += int(eligible)
+            counts[1] += int(met)
     for m in full:
         eligible, met = by_test.get((tests[_test_of(m)], m.month, m.client_id), (0, 0))
         totals[m.key] = (eligible, met)
@@ -426,7 +445,7 @@ def _totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
 # --- open records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OpenRecord:
     pk: int
     service_id: int
@@ -477,9 +496,15 @@ def _open_counts(
                     (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
                     for p in record.pauses
                 ]
-                deadlines[key] = clock_due_at(
-                    m.clock, calendar, record.received_at, m.threshold, pauses
-                )
+                # clock_due_at, with the threshold's seconds the measure already has.
+                if uses_working_time(m.clock):
+                    deadlines[key] = due_at(
+                        calendar, record.received_at, m.threshold_seconds, pauses
+                    )
+                else:
+                    deadlines[key] = calendar_due_at(
+                        record.received_at, m.threshold_seconds, pauses
+                    )
         return deadlines[key]
 
     def month_of(instant):
@@ -638,35 +663,34 @@ RESULT_FIELDS = (
 def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
     """Returns (rows written per shard, keys of the results newly breached)."""
     batches = provider_batches(shards)
-    providers = ServiceProvider.objects.select_related("duty_station").in_bulk(
-        [pk for pk, _ in batches]
+    providers = ServiceProvider.objects.in_bulk([pk for pk, _ in batches])
+    stations = DutyStation.objects.prefetch_related("holidays").filter(
+        pk__in={p.duty_station_id for p in providers.values()}
     )
-    stations = type(next(iter(providers.values())).duty_station).objects.prefetch_related(
-        "holidays"
-    )
-    calendars = {
-        station.pk: station.work_calendar()
-        for station in stations.filter(pk__in={p.duty_station_id for p in providers.values()})
-    }
+    by_station = {station.pk: station.work_calendar() for station in stations}
+    calendars = {pk: by_station[p.duty_station_id] for pk, p in providers.items()}
     bounds, current = {}, {}
     for pk, months in batches:
-        provider = providers[pk]
-        provider.calendar = calendars[provider.duty_station_id]
-        zone = provider.calendar.zone
+        zone = calendars[pk].zone
         local_now = now.astimezone(zone)
         current[pk] = dt.date(local_now.year, local_now.month, 1)
         for month in months:
             bounds[pk, month] = local_bounds(month, next_month(month), zone)
-    measures = measures_for(batches=[(providers[pk], months) for pk, months in batches])
+    measures = measures_for(
+        batches=[(providers[pk], calendars[pk], months) for pk, months in batches]
+    )
     totals = _totals(measures, bounds)
     open_records = _open_records(providers, max(end for _, end in bounds.values()))
+    by_provider: dict[int, list] = {}
+    for m in measures:
+        by_provider.setdefault(m.provider_id, []).append(m)
     open_counts = {}
     for pk, months in batches:
         open_counts.update(
             _open_counts(
-                [m for m in measures if m.provider_id == pk],
+                by_provider.get(pk, []),
                 open_records.get(pk, []),
-                providers[pk].calendar,
+                calendars[pk],
                 {month: bounds[pk, month] for month in months},
                 now,
             )
