@@ -930,9 +930,9 @@ def print_profile(profile: dict) -> None:
 
 def explain_aggregate() -> list[str]:
     """EXPLAIN ANALYZE of the engine's aggregate in a full recompute."""
-    from django.db import connection
+    from django.db import connection, transaction
 
-    from sla.services.compliance import compute_shards, shards_to_compute
+    from sla.services.compliance import _hash_plan, compute_shards, shards_to_compute
 
     shards = shards_to_compute(everything=True)
     captured = []
@@ -947,7 +947,10 @@ def explain_aggregate() -> list[str]:
     if not captured:
         return ["(aggregate query not captured)"]
     sql, params = captured[0]
-    plan = sql_rows("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+    with transaction.atomic(), connection.cursor() as cursor, _hash_plan(cursor):
+        # with the planner settings the engine uses for this statement
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = cursor.fetchall()
     head = [
         f"{len(shards)} shards: {len(params[0])} distinct tests, "
         f"{len(params[6])} SLA (provider, service, client) triples"

@@ -333,6 +333,7 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
         "c", ["provider_id", "service_id", "client_id"], ["bigint", "bigint", "bigint"], pairs
     )
     provider_ids = sorted({m.provider_id for m in full})
+    service_ids = sorted({m.service_id for m in full})
     months = sorted({m.month for m in full})
     records = ServiceRecord._meta.db_table
     # completed_month is the provider's local month of completion (kept so on import and
@@ -347,10 +348,12 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
             AND c.client_id = r.client_id
         WHERE r.status = %s
             AND r.provider_id IN ({", ".join(["%s"] * len(provider_ids))})
+            AND r.service_id IN ({", ".join(["%s"] * len(service_ids))})
             AND r.completed_month IN ({", ".join(["%s"] * len(months))})
         GROUP BY t.tid, r.completed_month, c.client_id
     """  # noqa: S608
-    params = [*t_params, *c_params, RecordStatus.COMPLETED, *provider_ids, *months]
+    # The service list lets a provider's month use the (provider, service, month) index.
+    params = [*t_params, *c_params, RecordStatus.COMPLETED, *provider_ids, *service_ids, *months]
     by_test: dict[tuple, list] = {}
     with connection.cursor() as cursor, _hash_plan(cursor):
         cursor.execute(sql, params)
@@ -589,6 +592,8 @@ def compute_shards(
     deadlocks with another run), replacing the previous results; one run logged per
     shard, in the order of the shards."""
     shards = [(pk, m) for pk, months in provider_batches(shards) for m in months]
+    if not shards:
+        return []
     now = now or timezone.now()
     started = timezone.now()
     runs = ComplianceRun.objects.bulk_create(
