@@ -2,10 +2,11 @@
 standard over all the provider's records, and every SLA target over the records its SLA
 covers.
 
-A provider's months are computed together (a full recompute: its whole year) with one
-SQL aggregate of its completed records by (service test, month, SLA client), its open
-records read once, and only the results whose values changed written. It runs under a
-lock per (provider, month) (PostgreSQL advisory locks, taken in order), writes with
+Any set of (provider, month) shards is computed together (a pending run: one provider's
+months; a full recompute: every provider's year in one pass) with one SQL aggregate of the
+completed records by (test, month, SLA client), the open records read once, and only the
+results whose values changed written. It runs under a lock per (provider, month)
+(PostgreSQL advisory locks, taken in order), writes with
 upserts on the results' natural key and removes stale rows, all in one transaction, so
 computing a month once, twice, in pieces, within a year or alone, or from several workers
 gives the same rows; a run killed mid-way leaves the previous results and the pending
