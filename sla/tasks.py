@@ -16,7 +16,13 @@ from .imports.parse import read_json_file
 from .models import RecordImport
 from .services import record_import_apply, record_import_validate, records_recompute_calendar
 from .services.agreements import slas_update_lifecycle
-from .services.compliance import compute_provider_month, recent_shards, shards_to_compute
+from .services.compliance import (
+    compute_provider_month,
+    compute_shards,
+    provider_batches,
+    recent_shards,
+    shards_to_compute,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +75,37 @@ def compute_compliance_shard(provider_id: int, period: str, trigger: str = "pend
     return run.rows_written
 
 
-def enqueue_shards(shards, trigger: str) -> int:
-    for provider_id, month in shards:
-        compute_compliance_shard.delay(provider_id, month.isoformat(), trigger)
+@shared_task(name="compliance.compute_shards")
+def compute_compliance_shards(shards: list, trigger: str = "pending") -> int:
+    """Compute some (provider, "YYYY-MM-DD") shards together, in one pass over the records
+    (idempotent; acks late like a single shard). Returns the rows written."""
+    runs = compute_shards(
+        shards=[(provider_id, dt.date.fromisoformat(period)) for provider_id, period in shards],
+        trigger=trigger,
+    )
+    return sum(run.rows_written for run in runs)
+
+
+def task_batches(shards, tasks: int | None = None) -> list[list[tuple[int, str]]]:
+    """The shards of each task: one task per provider (pending and nightly runs, which
+    the workers share), or the providers spread over ``tasks`` tasks. A full recompute is
+    cheapest in one task (one pass over the records, where the providers' records are
+    mixed) and is split only to share it between workers."""
+    batches = provider_batches(shards)
+    count = len(batches) if tasks is None else max(1, min(tasks, len(batches)))
+    groups: list[list] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for provider_id, months in sorted(batches, key=lambda b: -len(b[1])):
+        smallest = sizes.index(min(sizes))  # balance the months between the tasks
+        groups[smallest] += [(provider_id, m.isoformat()) for m in months]
+        sizes[smallest] += len(months)
+    return sorted(sorted(group) for group in groups if group)
+
+
+def enqueue_shards(shards, trigger: str, tasks: int | None = None) -> int:
+    """Send the shards' tasks (see ``task_batches``). Returns the number of shards."""
+    for batch in task_batches(shards, tasks):
+        compute_compliance_shards.delay(batch, trigger)
     return len(shards)
 
 

@@ -1,29 +1,38 @@
 """The compliance engine (DOMAIN §5): per provider and month, every minimum service
 standard over all the provider's records, and every SLA target over the records its SLA
-covers, computed with one SQL aggregate per (provider, month) shard.
+covers.
 
-A shard is computed under a lock (PostgreSQL advisory lock), written with upserts on the
-results' natural key and stale rows removed, all in one transaction, so computing a
-month once, twice, in pieces or from several workers gives the same rows; a run killed
-mid-way leaves the previous results and its pending mark in place and is simply redone.
+Any set of (provider, month) shards is computed together (a pending run: one provider's
+months; a full recompute: every provider's year in one pass) with one SQL aggregate of the
+completed records by (test, month, SLA client), the open records read once, and only the
+results whose values changed written. It runs under a lock per (provider, month)
+(PostgreSQL advisory locks, taken in order), writes with
+upserts on the results' natural key and removes stale rows, all in one transaction, so
+computing a month once, twice, in pieces, within a year or alone, or from several workers
+gives the same rows; a run killed mid-way leaves the previous results and the pending
+marks in place and is simply redone.
 """
 
+import bisect
 import datetime as dt
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.services import notify, users_with_role
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
-from core.clock import clock_due_at, threshold_seconds, uses_working_time
+from core.clock import calendar_due_at, due_at, threshold_seconds, uses_working_time
+from core.models import DutyStation
 from providers.models import ServiceProvider
 
 from ..choices import (
@@ -41,9 +50,6 @@ from ..models import (
     ServiceRecord,
     Sla,
 )
-
-COMPUTED_KINDS = (MeasureKind.TIMELINESS, MeasureKind.ACCURACY)
-
 
 # --- months -----------------------------------------------------------------------------
 
@@ -80,13 +86,15 @@ def result_status(*, met: int, eligible: int, target_pct: Decimal) -> str:
 # --- what is measured -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Measure:
-    """One result to compute in a shard: a standard for the provider, or an SLA target
-    over the part of the month its SLA version was in force."""
+    """One result to compute: a standard for the provider over a month, or an SLA target
+    over the part of the month its SLA version was in force (``full_month`` when that is
+    the whole month)."""
 
     key: str
     scope: str
+    provider_id: int
     standard: MinimumServiceStandard
     service_id: int
     client_id: int | None
@@ -97,7 +105,9 @@ class Measure:
     clock: str
     target_pct: Decimal
     threshold_seconds: int | None
+    month: dt.date
     window: tuple[dt.datetime, dt.datetime]
+    full_month: bool
 
 
 def _in_force_until(sla: Sla, successors: dict[int, Sla]) -> dt.date:
@@ -110,46 +120,30 @@ def _in_force_until(sla: Sla, successors: dict[int, Sla]) -> dt.date:
     return last
 
 
-def measures_for(*, provider: ServiceProvider, month: dt.date, calendar) -> list[Measure]:
-    zone = calendar.zone
-    start, end = local_bounds(month, next_month(month), zone)
-    hours = calendar.working_day_hours
-    period = f"{month:%Y-%m}"
-    measures = []
-
-    def seconds(kind, clock, threshold):
-        if kind != MeasureKind.TIMELINESS:
-            return None
-        return threshold_seconds(clock, threshold, hours)
-
-    service_ids = Offering.objects.filter(provider=provider).values_list("service_id", flat=True)
+def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]) -> list[Measure]:
+    """Every measure of some providers over some of their months, from (provider, its
+    work calendar, months in order); standards, SLA versions and targets are read once for
+    them all."""
+    providers = {provider.pk: provider for provider, _, _ in batches}
+    first = min(months[0] for _, _, months in batches)
+    after_last = next_month(max(months[-1] for _, _, months in batches))
+    offered: dict[int, list] = {}
+    for provider_id, service_id in Offering.objects.filter(provider_id__in=providers).values_list(
+        "provider_id", "service_id"
+    ):
+        offered.setdefault(provider_id, []).append(service_id)
+    standards: dict[int, list] = {}
     for standard in MinimumServiceStandard.objects.filter(
-        service_id__in=service_ids, kind__in=COMPUTED_KINDS
+        service_id__in={s for services in offered.values() for s in services},
+        kind__in=computed_kinds(),
     ).order_by("pk"):
-        measures.append(
-            Measure(
-                key=f"mss:{standard.pk}:{provider.pk}:{period}",
-                scope=ComplianceScope.MSS,
-                standard=standard,
-                service_id=standard.service_id,
-                client_id=None,
-                sla_id=None,
-                target_id=None,
-                kind=standard.kind,
-                threshold=standard.threshold,
-                clock=standard.clock,
-                target_pct=standard.target_pct,
-                threshold_seconds=seconds(standard.kind, standard.clock, standard.threshold),
-                window=(start, end),
-            )
-        )
-
+        standards.setdefault(standard.service_id, []).append(standard)
     versions = list(
         Sla.objects.filter(
-            agreement__provider=provider,
+            agreement__provider_id__in=providers,
             status__in=IN_FORCE_STATUSES,
-            start_date__lt=next_month(month),
-            end_date__gte=month,
+            start_date__lt=after_last,
+            end_date__gte=first,
         ).select_related("agreement")
     )
     successors = {
@@ -159,130 +153,415 @@ def measures_for(*, provider: ServiceProvider, month: dt.date, calendar) -> list
         )
     }
     by_sla = {v.pk: v for v in versions}
-    targets = ServiceLevelTarget.objects.filter(
-        line__sla_id__in=list(by_sla), kind__in=COMPUTED_KINDS
-    ).select_related("standard", "line__offering")
-    for target in targets.order_by("pk"):
+    targets: dict[int, list] = {}  # provider -> (target, its SLA, service, last day counted)
+    for target in (
+        ServiceLevelTarget.objects.filter(line__sla_id__in=list(by_sla), kind__in=computed_kinds())
+        .select_related("standard", "line__offering")
+        .order_by("pk")
+    ):
         sla = by_sla[target.line.sla_id]
-        first = max(sla.start_date, month)
-        last = min(_in_force_until(sla, successors), next_month(month) - dt.timedelta(days=1))
-        if last < first:
-            continue
-        window = local_bounds(first, last + dt.timedelta(days=1), zone)
-        measures.append(
-            Measure(
-                key=f"sla:{target.pk}:{period}",
-                scope=ComplianceScope.SLA,
-                standard=target.standard,
-                service_id=target.line.offering.service_id,
-                client_id=sla.agreement.client_id,
-                sla_id=sla.pk,
-                target_id=target.pk,
-                kind=target.kind,
-                threshold=target.threshold,
-                clock=target.clock,
-                target_pct=target.target_pct,
-                threshold_seconds=seconds(target.kind, target.clock, target.threshold),
-                window=window,
-            )
+        targets.setdefault(sla.agreement.provider_id, []).append(
+            (target, sla, target.line.offering.service_id, _in_force_until(sla, successors))
         )
+
+    measures = []
+    for provider, calendar, months in batches:
+        zone = calendar.zone
+        thresholds: dict[tuple, int | None] = {}  # a few distinct ones, many measures
+
+        def seconds(kind, clock, threshold, hours=calendar.working_day_hours, cache=thresholds):
+            if kind != MeasureKind.TIMELINESS:
+                return None
+            if (clock, threshold) not in cache:
+                cache[clock, threshold] = threshold_seconds(clock, threshold, hours)
+            return cache[clock, threshold]
+
+        mine = [st for service in offered.get(provider.pk, ()) for st in standards.get(service, ())]
+        mine.sort(key=lambda st: st.pk)
+        for month in months:
+            after = next_month(month)
+            bounds = local_bounds(month, after, zone)
+            period = f"{month:%Y-%m}"
+            for standard in mine:
+                measures.append(
+                    Measure(
+                        key=f"mss:{standard.pk}:{provider.pk}:{period}",
+                        scope=ComplianceScope.MSS,
+                        provider_id=provider.pk,
+                        standard=standard,
+                        service_id=standard.service_id,
+                        client_id=None,
+                        sla_id=None,
+                        target_id=None,
+                        kind=standard.kind,
+                        threshold=standard.threshold,
+                        clock=standard.clock,
+                        target_pct=standard.target_pct,
+                        threshold_seconds=seconds(
+                            standard.kind, standard.clock, standard.threshold
+                        ),
+                        month=month,
+                        window=bounds,
+                        full_month=True,
+                    )
+                )
+            for target, sla, service_id, until in targets.get(provider.pk, ()):
+                start = max(sla.start_date, month)
+                last = min(until, after - dt.timedelta(days=1))
+                if last < start:
+                    continue
+                full = start == month and last == after - dt.timedelta(days=1)
+                measures.append(
+                    Measure(
+                        key=f"sla:{target.pk}:{period}",
+                        scope=ComplianceScope.SLA,
+                        provider_id=provider.pk,
+                        standard=target.standard,
+                        service_id=service_id,
+                        client_id=sla.agreement.client_id,
+                        sla_id=sla.pk,
+                        target_id=target.pk,
+                        kind=target.kind,
+                        threshold=target.threshold,
+                        clock=target.clock,
+                        target_pct=target.target_pct,
+                        threshold_seconds=seconds(target.kind, target.clock, target.threshold),
+                        month=month,
+                        window=bounds
+                        if full
+                        else local_bounds(start, last + dt.timedelta(days=1), zone),
+                        full_month=full,
+                    )
+                )
     return measures
 
 
-# --- the aggregate ----------------------------------------------------------------------
+# --- counting the records ---------------------------------------------------------------
 
 
-def _aggregate(provider_id: int, month: dt.date, measures: list[Measure]) -> dict[str, tuple]:
-    """(eligible, met) per measure key, by one SQL aggregate over the shard's records."""
+def _constant_table(name: str, columns: list[str], types: list[str], rows: list[tuple]):
+    """A small constant table for one statement, as (CTE text, params). On PostgreSQL it
+    is an unnest of typed arrays, so the statement's text is the same whatever the number
+    of rows (parsed once, not once per size); elsewhere a VALUES list."""
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        params = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        return f"{name} ({names}) AS (SELECT * FROM unnest({arrays}))", params or [  # noqa: S608
+            [] for _ in columns
+        ]
+    if not rows:
+        return f"{name} ({names}) AS (SELECT {', '.join(['NULL'] * len(columns))} WHERE 0)", []
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    values = [_sqlite_value(v) for r in rows for v in r]
+    return f"{name} ({names}) AS (VALUES {', '.join([row] * len(rows))})", values
+
+
+def _sqlite_value(value):
+    # SQLite stores instants as naive UTC text; compare with the same form.
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return value
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _test_of(m: Measure) -> tuple:
+    """What decides whether a record meets a measure: its provider and service, the kind,
+    and for timeliness the clock's kind and the threshold in seconds."""
+    if m.kind == MeasureKind.TIMELINESS:
+        working = int(uses_working_time(m.clock))
+        return (m.provider_id, m.service_id, m.kind, working, m.threshold_seconds)
+    return (m.provider_id, m.service_id, m.kind, 0, None)
+
+
+_MET = """CASE
+    WHEN {t}.kind = 'accuracy' THEN CASE WHEN r.defective THEN 0 ELSE 1 END
+    WHEN {t}.use_working = 1 THEN
+        CASE WHEN r.elapsed_working_seconds <= {t}.thr THEN 1 ELSE 0 END
+    ELSE CASE WHEN r.elapsed_calendar_seconds <= {t}.thr THEN 1 ELSE 0 END
+END"""
+
+
+HASH_PLAN = {"enable_sort": "off", "enable_mergejoin": "off", "work_mem": "64MB"}
+
+
+@contextmanager
+def _hash_plan(cursor):
+    """PostgreSQL: hash joins and a hash aggregate in memory for the records aggregate.
+    The planner cannot size the constant tables (unnest) and, misled, would sort the
+    million joined rows on disk. Set for the statement only, inside the transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(HASH_PLAN)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = cursor.fetchone()
+    change = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names))
+    cursor.execute(change, [v for name in names for v in (name, HASH_PLAN[name])])
+    try:
+        yield
+    finally:
+        cursor.execute(change, [v for pair in zip(names, before, strict=True) for v in pair])
+
+
+def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
+    """(eligible, met) per measure key for the record-based kinds, over all the providers
+    and months at once: one aggregate of the completed records by (test, month, SLA
+    client), where a test is a distinct (provider, service, kind, clock, threshold) and the
+    client is kept only for the clients an SLA measures; standards add up the clients,
+    targets take theirs. Targets whose SLA version covers part of a month count their
+    window apart."""
+    full = [m for m in measures if m.full_month]
+    totals = _window_totals([m for m in measures if not m.full_month])
+    if not full:
+        return totals
+    tests: dict[tuple, int] = {}
+    for m in full:
+        tests.setdefault(_test_of(m), len(tests))
+    pairs = sorted(
+        {(m.provider_id, m.service_id, m.client_id) for m in full if m.client_id is not None}
+    )
+    t_sql, t_params = _constant_table(
+        "t",
+        ["tid", "provider_id", "service_id", "kind", "use_working", "thr"],
+        ["bigint", "bigint", "bigint", "text", "bigint", "bigint"],
+        [(tid, *test) for test, tid in tests.items()],
+    )
+    c_sql, c_params = _constant_table(
+        "c", ["provider_id", "service_id", "client_id"], ["bigint", "bigint", "bigint"], pairs
+    )
+    provider_ids = sorted({m.provider_id for m in full})
+    service_ids = sorted({m.service_id for m in full})
+    months = sorted({m.month for m in full})
+    records = ServiceRecord._meta.db_table
+    # completed_month is the provider's local month of completion (kept so on import and
+    # whenever the calendar changes): the month a record counts in. Shards not asked for
+    # (other months of a provider in the batch) are counted and left unused.
+    sql = f"""
+        WITH {t_sql}, {c_sql}
+        SELECT t.tid, r.completed_month, c.client_id, COUNT(*), SUM({_MET.format(t="t")})
+        FROM {records} r
+        JOIN t ON t.provider_id = r.provider_id AND t.service_id = r.service_id
+        LEFT JOIN c ON c.provider_id = r.provider_id AND c.service_id = r.service_id
+            AND c.client_id = r.client_id
+        WHERE r.status = %s
+            AND r.provider_id IN ({", ".join(["%s"] * len(provider_ids))})
+            AND r.service_id IN ({", ".join(["%s"] * len(service_ids))})
+            AND r.completed_month IN ({", ".join(["%s"] * len(months))})
+        GROUP BY t.tid, r.completed_month, c.client_id
+    """  # noqa: S608
+    # The service list lets a provider's month use the (provider, service, month) index.
+    params = [*t_params, *c_params, RecordStatus.COMPLETED, *provider_ids, *service_ids, *months]
+    by_test: dict[tuple, list] = {}
+    with connection.cursor() as cursor, _hash_plan(cursor):
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    for tid, month, client_id, eligible, met in found:
+        month = _as_date(month)
+        for client in (None, client_id) if client_id else (None,):
+            counts = by_test.setdefault((tid, month, client), [0, 0])
+            counts[0] += int(eligible)
+            counts[1] += int(met)
+    for m in full:
+        eligible, met = by_test.get((tests[_test_of(m)], m.month, m.client_id), (0, 0))
+        totals[m.key] = (eligible, met)
+    return totals
+
+
+def _window_row(m: Measure) -> tuple:
+    provider_id, service_id, kind, use_working, thr = _test_of(m)
+    return (m.key, provider_id, service_id, m.client_id, m.month, kind, use_working, thr, *m.window)
+
+
+def _window_totals(measures: list[Measure]) -> dict[str, tuple]:
+    """(eligible, met) of measures over part of a month (an SLA version that starts, ends,
+    is terminated or amended within it): the records joined to each measure's window."""
     if not measures:
         return {}
-    postgres = connection.vendor == "postgresql"
-    ts = "CAST(%s AS TIMESTAMP WITH TIME ZONE)" if postgres else "%s"
-    row = f"(%s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), %s, %s, CAST(%s AS BIGINT), {ts}, {ts})"
-    params: list = []
-    for m in measures:
-        start, end = m.window
-        if not postgres:
-            start = start.replace(tzinfo=None).isoformat(sep=" ")
-            end = end.replace(tzinfo=None).isoformat(sep=" ")
-        params += [
-            m.key,
-            m.service_id,
-            m.client_id,
-            m.kind,
-            1 if uses_working_time(m.clock or "calendar_days") else 0,
-            m.threshold_seconds,
-            start,
-            end,
-        ]
+    columns = [
+        "mkey",
+        "provider_id",
+        "service_id",
+        "client_id",
+        "month",
+        "kind",
+        "use_working",
+        "thr",
+        "win_start",
+        "win_end",
+    ]
+    types = [
+        "text",
+        "bigint",
+        "bigint",
+        "bigint",
+        "date",
+        "text",
+        "bigint",
+        "bigint",
+        "timestamptz",
+        "timestamptz",
+    ]
+    m_sql, m_params = _constant_table("m", columns, types, [_window_row(m) for m in measures])
     records = ServiceRecord._meta.db_table
     sql = f"""
-        WITH m (mkey, service_id, client_id, kind, use_working, thr, win_start, win_end) AS (
-            VALUES {", ".join([row] * len(measures))}
-        )
-        SELECT m.mkey, COUNT(r.id),
-            COALESCE(SUM(CASE
-                WHEN r.id IS NULL THEN 0
-                WHEN m.kind = 'accuracy' THEN CASE WHEN r.defective THEN 0 ELSE 1 END
-                WHEN m.use_working = 1 THEN
-                    CASE WHEN r.elapsed_working_seconds <= m.thr THEN 1 ELSE 0 END
-                ELSE CASE WHEN r.elapsed_calendar_seconds <= m.thr THEN 1 ELSE 0 END
-            END), 0)
+        WITH {m_sql}
+        SELECT m.mkey, COUNT(r.id), COALESCE(SUM(CASE WHEN r.id IS NULL THEN 0
+            ELSE {_MET.format(t="m")} END), 0)
         FROM m LEFT JOIN {records} r
-            ON r.provider_id = %s AND r.completed_month = %s AND r.status = %s
+            ON r.provider_id = m.provider_id AND r.status = %s AND r.completed_month = m.month
             AND r.service_id = m.service_id
             AND (m.client_id IS NULL OR r.client_id = m.client_id)
             AND r.completed_at >= m.win_start AND r.completed_at < m.win_end
         GROUP BY m.mkey
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, provider_id, month, RecordStatus.COMPLETED])
+        cursor.execute(sql, [*m_params, RecordStatus.COMPLETED])
         return {key: (int(eligible), int(met)) for key, eligible, met in cursor.fetchall()}
 
 
-def _open_records(provider_id: int, month_end: dt.datetime) -> list[ServiceRecord]:
-    return list(
-        ServiceRecord.objects.filter(
-            provider_id=provider_id, status=RecordStatus.OPEN, received_at__lt=month_end
-        ).only("pk", "service_id", "client_id", "received_at", "pauses")
-    )
+# The one place a kind's numbers come from: kind -> counter(measures, bounds) giving
+# (eligible, met) per measure key, for the measures of some providers' months (bounds:
+# (provider id, month) -> the local month as UTC instants). Timeliness and accuracy count
+# the completed records in one aggregate; satisfaction counts survey answers, and the
+# surveys app registers its counter (``register_counter``) when it is installed. Every
+# kind is then listed, stored, made provisional and notified alike.
+KIND_COUNTERS = {
+    MeasureKind.TIMELINESS: _record_totals,
+    MeasureKind.ACCURACY: _record_totals,
+}
+
+
+def register_counter(kind: str, counter) -> None:
+    KIND_COUNTERS[kind] = counter
+
+
+def computed_kinds() -> list[str]:
+    return list(KIND_COUNTERS)
+
+
+def _totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
+    by_counter: dict = {}
+    for m in measures:
+        by_counter.setdefault(KIND_COUNTERS[m.kind], []).append(m)
+    totals = {}
+    for counter, group in by_counter.items():
+        totals.update(counter(group, bounds))
+    return totals
+
+
+# --- open records -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OpenRecord:
+    pk: int
+    service_id: int
+    client_id: int
+    received_at: dt.datetime
+    pauses: list
+
+
+def _open_records(provider_ids, until: dt.datetime) -> dict[int, list[OpenRecord]]:
+    """The providers' records open now and received before ``until``, read once."""
+    rows = ServiceRecord.objects.filter(
+        provider_id__in=list(provider_ids), status=RecordStatus.OPEN, received_at__lt=until
+    ).values_list("provider_id", "pk", "service_id", "client_id", "received_at", "pauses")
+    found: dict[int, list[OpenRecord]] = {}
+    for provider_id, *row in rows.order_by():
+        found.setdefault(provider_id, []).append(OpenRecord(*row))
+    return found
 
 
 def _open_counts(
-    measures: list[Measure], open_records, calendar, month_bounds, now: dt.datetime
+    measures: list[Measure], open_records: list[OpenRecord], calendar, bounds: dict, now
 ) -> dict[str, tuple[int, int]]:
     """(overdue_open, still_open) per measure: open records whose deadline fell in the
-    month and has passed, and open records that could still complete in it."""
-    start, end = month_bounds
+    measure's month and window and has passed, and open records received before the month
+    ended (which could still complete in it)."""
+    months = sorted(bounds)
+    starts = [bounds[month][0] for month in months]
     by_service: dict[int, list] = {}
+    by_pair: dict[tuple, list] = {}
     for record in open_records:
         by_service.setdefault(record.service_id, []).append(record)
-    deadlines: dict[tuple, dt.datetime] = {}  # standards and targets often share a threshold
+        by_pair.setdefault((record.service_id, record.client_id), []).append(record)
+    received = {
+        key: sorted(r.received_at for r in group)
+        for key, group in (*by_service.items(), *by_pair.items())
+    }
+    deadlines: dict[tuple, dt.datetime | None] = {}  # standards and targets share thresholds
 
-    def due(record, clock, threshold):
-        key = (record.pk, clock, threshold)
+    def due(record, m):
+        key = (record.pk, m.clock, m.threshold)
         if key not in deadlines:
-            deadlines[key] = clock_due_at(
-                clock, calendar, record.received_at, threshold, record.pause_intervals()
-            )
+            # Elapsed clock time never runs faster than real time, so a deadline is never
+            # before received_at + threshold: one still ahead of now is not computed.
+            if record.received_at + dt.timedelta(seconds=m.threshold_seconds) > now:
+                deadlines[key] = None
+            else:
+                pauses = [
+                    (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
+                    for p in record.pauses
+                ]
+                # clock_due_at, with the threshold's seconds the measure already has.
+                if uses_working_time(m.clock):
+                    deadlines[key] = due_at(
+                        calendar, record.received_at, m.threshold_seconds, pauses
+                    )
+                else:
+                    deadlines[key] = calendar_due_at(
+                        record.received_at, m.threshold_seconds, pauses
+                    )
         return deadlines[key]
+
+    def month_of(instant):
+        i = bisect.bisect_right(starts, instant) - 1
+        if i >= 0 and instant < bounds[months[i]][1]:
+            return months[i]
+        return None
+
+    # Passed deadlines per (service, clock, threshold), by month and client.
+    overdue: dict[tuple, dict] = {}
+
+    def tally(m):
+        test = (m.service_id, m.clock, m.threshold)
+        if test not in overdue:
+            counts: dict[tuple, int] = {}
+            for record in by_service.get(m.service_id, ()):
+                deadline = due(record, m)
+                if deadline is not None and deadline <= now:
+                    month = month_of(deadline)
+                    if month is not None:
+                        for key in ((month, None), (month, record.client_id)):
+                            counts[key] = counts.get(key, 0) + 1
+            overdue[test] = counts
+        return overdue[test]
 
     counts = {}
     for m in measures:
-        candidates = by_service.get(m.service_id, ())
-        if m.client_id is not None:
-            candidates = [r for r in candidates if r.client_id == m.client_id]
-        overdue = 0
+        group = m.service_id if m.client_id is None else (m.service_id, m.client_id)
+        still_open = bisect.bisect_left(received.get(group, ()), bounds[m.month][1])
+        late = 0
         if m.kind == MeasureKind.TIMELINESS:
-            for record in candidates:
-                deadline = due(record, m.clock, m.threshold)
-                if start <= deadline < end and m.window[0] <= deadline < m.window[1]:
-                    overdue += deadline <= now
-        counts[m.key] = (overdue, len(candidates))
+            if m.full_month:
+                late = tally(m).get((m.month, m.client_id), 0)
+            else:
+                start, end = bounds[m.month]
+                for record in by_pair.get(group, ()) if m.client_id else by_service.get(group, ()):
+                    deadline = due(record, m)
+                    if deadline is None or deadline > now:
+                        continue
+                    if start <= deadline < end and m.window[0] <= deadline < m.window[1]:
+                        late += 1
+        counts[m.key] = (late, still_open)
     return counts
 
 
-# --- a shard ----------------------------------------------------------------------------
+# --- computing -------------------------------------------------------------------------
 
 
 def _lock(provider_id: int, month: dt.date) -> None:
@@ -292,110 +571,218 @@ def _lock(provider_id: int, month: dt.date) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+def provider_batches(shards) -> list[tuple[int, list[dt.date]]]:
+    """(provider, month) shards grouped by provider, months in order."""
+    grouped: dict[int, set] = {}
+    for provider_id, month in shards:
+        grouped.setdefault(provider_id, set()).add(month_start(month))
+    return [(pk, sorted(months)) for pk, months in sorted(grouped.items())]
+
+
 def compute_provider_month(
     *, provider_id: int, month: dt.date, trigger: str = "pending", now: dt.datetime | None = None
 ) -> ComplianceRun:
     """Compute every result of one provider and month, replacing the previous ones."""
-    month = month_start(month)
+    return compute_shards(shards=[(provider_id, month)], trigger=trigger, now=now)[0]
+
+
+def compute_provider_months(
+    *, provider_id: int, months, trigger: str = "pending", now: dt.datetime | None = None
+) -> list[ComplianceRun]:
+    return compute_shards(shards=[(provider_id, m) for m in months], trigger=trigger, now=now)
+
+
+def compute_shards(
+    *, shards, trigger: str = "pending", now: dt.datetime | None = None
+) -> list[ComplianceRun]:
+    """Compute every result of some (provider, month) shards together, in one pass over
+    the records and one transaction (the shards' locks taken in order, so it never
+    deadlocks with another run), replacing the previous results; one run logged per
+    shard, in the order of the shards."""
+    shards = [(pk, m) for pk, months in provider_batches(shards) for m in months]
+    if not shards:
+        return []
     now = now or timezone.now()
-    run = ComplianceRun.objects.create(
-        provider_id=provider_id, period=month, trigger=trigger, started_at=timezone.now()
+    started = timezone.now()
+    runs = ComplianceRun.objects.bulk_create(
+        ComplianceRun(provider_id=pk, period=m, trigger=trigger, started_at=started)
+        for pk, m in shards
     )
     try:
         with transaction.atomic():
-            _lock(provider_id, month)
-            pending = PendingCompliance.objects.filter(provider_id=provider_id, month=month)
-            marked = list(pending.values_list("marked_at", flat=True))
-            written, breaches = _compute(provider_id, month, now)
+            for provider_id, month in shards:
+                _lock(provider_id, month)
+            wanted = set(shards)
+            pending = PendingCompliance.objects.filter(
+                provider_id__in={pk for pk, _ in shards}, month__in={m for _, m in shards}
+            )
+            marked = [
+                row
+                for row in pending.values_list("provider_id", "month", "marked_at")
+                if row[:2] in wanted
+            ]
+            written, breaches = _compute(shards, now)
             if settings.COMPLIANCE_FAULT_DELAY_SECONDS:
                 time.sleep(settings.COMPLIANCE_FAULT_DELAY_SECONDS)
             # A mark made after we started stays, so that change is computed again.
             if marked:
-                pending.filter(marked_at__lte=max(marked)).delete()
+                done = Q()
+                for provider_id, month, marked_at in marked:
+                    done |= Q(provider_id=provider_id, month=month, marked_at__lte=marked_at)
+                PendingCompliance.objects.filter(done).delete()
     except Exception as exc:
-        ComplianceRun.objects.filter(pk=run.pk).update(
+        ComplianceRun.objects.filter(pk__in=[r.pk for r in runs]).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
         raise
-    ComplianceRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, finished_at=timezone.now(), rows_written=written
-    )
+    finished = timezone.now()
+    by_count: dict[int, list] = {}
+    for run in runs:
+        run.status, run.finished_at = RunStatus.DONE, finished
+        run.rows_written = written.get((run.provider_id, run.period), 0)
+        by_count.setdefault(run.rows_written, []).append(run.pk)
+    for count, pks in by_count.items():  # usually one statement: nothing changed
+        ComplianceRun.objects.filter(pk__in=pks).update(
+            status=RunStatus.DONE, finished_at=finished, rows_written=count
+        )
     if breaches:
         transaction.on_commit(lambda: _notify_breaches(breaches))
-    run.refresh_from_db()
-    return run
+    return runs
 
 
-def _compute(provider_id: int, month: dt.date, now: dt.datetime) -> tuple[int, list[int]]:
-    provider = ServiceProvider.objects.select_related("duty_station").get(pk=provider_id)
-    station = provider.duty_station
-    calendar = type(station).objects.prefetch_related("holidays").get(pk=station.pk).work_calendar()
-    zone = calendar.zone
-    bounds = local_bounds(month, next_month(month), zone)
-    local_now = now.astimezone(zone)
-    provisional = month >= dt.date(local_now.year, local_now.month, 1)
-    measures = measures_for(provider=provider, month=month, calendar=calendar)
-    totals = _aggregate(provider_id, month, measures)
-    open_counts = _open_counts(
-        measures, _open_records(provider_id, bounds[1]), calendar, bounds, now
+# What a result says; a row whose values are unchanged is not written again.
+RESULT_FIELDS = (
+    "scope",
+    "period",
+    "provider_id",
+    "client_id",
+    "service_id",
+    "standard_id",
+    "sla_id",
+    "target_id",
+    "kind",
+    "threshold",
+    "clock",
+    "target_pct",
+    "eligible",
+    "met",
+    "status",
+    "provisional",
+    "overdue_open",
+    "breach_notified_at",
+)
+
+
+def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
+    """Returns (rows written per shard, keys of the results newly breached)."""
+    batches = provider_batches(shards)
+    providers = ServiceProvider.objects.in_bulk([pk for pk, _ in batches])
+    stations = DutyStation.objects.prefetch_related("holidays").filter(
+        pk__in={p.duty_station_id for p in providers.values()}
     )
-    previous = {
-        r.key: r
-        for r in ComplianceResult.objects.filter(provider_id=provider_id, period=month).only(
-            "pk", "key", "status", "breach_notified_at"
+    by_station = {station.pk: station.work_calendar() for station in stations}
+    calendars = {pk: by_station[p.duty_station_id] for pk, p in providers.items()}
+    bounds, current = {}, {}
+    for pk, months in batches:
+        zone = calendars[pk].zone
+        local_now = now.astimezone(zone)
+        current[pk] = dt.date(local_now.year, local_now.month, 1)
+        for month in months:
+            bounds[pk, month] = local_bounds(month, next_month(month), zone)
+    measures = measures_for(
+        batches=[(providers[pk], calendars[pk], months) for pk, months in batches]
+    )
+    totals = _totals(measures, bounds)
+    open_records = _open_records(providers, max(end for _, end in bounds.values()))
+    by_provider: dict[int, list] = {}
+    for m in measures:
+        by_provider.setdefault(m.provider_id, []).append(m)
+    open_counts = {}
+    for pk, months in batches:
+        open_counts.update(
+            _open_counts(
+                by_provider.get(pk, []),
+                open_records.get(pk, []),
+                calendars[pk],
+                {month: bounds[pk, month] for month in months},
+                now,
+            )
         )
+    wanted = set(shards)
+    previous = {
+        row[0]: row[1:]
+        for row in ComplianceResult.objects.filter(
+            provider_id__in=providers, period__in={m for _, m in shards}
+        )
+        .order_by()
+        .values_list("key", "pk", *RESULT_FIELDS)
+        if (row[4], row[3]) in wanted  # (provider, period)
     }
+    written: dict[tuple, int] = {}
     rows, breached = [], []
     for m in measures:
         eligible, met = totals.get(m.key, (0, 0))
         overdue, still_open = open_counts[m.key]
         status = result_status(met=met, eligible=eligible, target_pct=m.target_pct)
-        row = ComplianceResult(
-            key=m.key,
-            scope=m.scope,
-            period=month,
-            provider_id=provider_id,
-            client_id=m.client_id,
-            service_id=m.service_id,
-            standard_id=m.standard.pk,
-            sla_id=m.sla_id,
-            target_id=m.target_id,
-            kind=m.kind,
-            threshold=m.threshold,
-            clock=m.clock,
-            target_pct=m.target_pct,
-            eligible=eligible,
-            met=met,
-            status=status,
-            provisional=provisional,
-            overdue_open=overdue,
-            computed_at=now,
-        )
+        provisional = m.month >= current[m.provider_id]
         old = previous.get(m.key)
-        row.breach_notified_at = old.breach_notified_at if old else None
+        notified_at = old[-1] if old else None
         final_breach = status == ComplianceStatus.BREACHED and (
             not provisional
-            or not is_met(
-                met=met + still_open, eligible=eligible + still_open, target_pct=m.target_pct
+            # Open records can still complete in time; survey answers can come in any
+            # number until the month closes, so a provisional satisfaction result is final
+            # only once closed.
+            or (
+                m.kind != MeasureKind.SATISFACTION
+                and not is_met(
+                    met=met + still_open, eligible=eligible + still_open, target_pct=m.target_pct
+                )
             )
         )
-        if final_breach and row.breach_notified_at is None:
-            row.breach_notified_at = now
+        if final_breach and notified_at is None:
+            notified_at = now
             breached.append(m.key)
-        rows.append(row)
-    # >>> survey hook: satisfaction standards and targets, computed from the survey answers
-    from surveys.services.compliance import satisfaction_results
-
-    rows += satisfaction_results(shards=[(provider_id, month)], now=now)
-    # <<< survey hook
-    ComplianceResult.objects.filter(provider_id=provider_id, period=month).exclude(
-        key__in=[r.key for r in rows]
-    ).delete()
+        values = (
+            m.scope,
+            m.month,
+            m.provider_id,
+            m.client_id,
+            m.service_id,
+            m.standard.pk,
+            m.sla_id,
+            m.target_id,
+            m.kind,
+            m.threshold,
+            m.clock,
+            m.target_pct,
+            eligible,
+            met,
+            status,
+            provisional,
+            overdue,
+            notified_at,
+        )
+        if old is not None and tuple(old[1:]) == values:
+            continue
+        rows.append(
+            ComplianceResult(
+                key=m.key, computed_at=now, **dict(zip(RESULT_FIELDS, values, strict=True))
+            )
+        )
+        shard = (m.provider_id, m.month)
+        written[shard] = written.get(shard, 0) + 1
+    keys = {m.key for m in measures}
+    stale = [row for key, row in previous.items() if key not in keys]
+    if stale:
+        ComplianceResult.objects.filter(pk__in=[row[0] for row in stale]).delete()
+        for row in stale:
+            shard = (row[3], row[2])
+            written[shard] = written.get(shard, 0) + 1
     fields = [f.name for f in ComplianceResult._meta.concrete_fields if f.name not in ("id", "key")]
     ComplianceResult.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["key"], update_fields=fields
+        rows, update_conflicts=True, unique_fields=["key"], update_fields=fields, batch_size=1000
     )
-    return len(rows), breached
+    return written, breached
 
 
 def _notify_breaches(keys: list[str]) -> None:

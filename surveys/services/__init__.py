@@ -14,7 +14,7 @@ from .campaigns import (
     reminder_round,
     send_reminders,
 )
-from .compliance import satisfaction_results, satisfaction_write
+from .compliance import satisfaction_totals
 
 __all__ = [
     "AnswerInput",
@@ -27,7 +27,6 @@ __all__ = [
     "close_due_campaigns",
     "invite_new_focal_points",
     "reminder_round",
-    "satisfaction_results",
-    "satisfaction_write",
+    "satisfaction_totals",
     "send_reminders",
 ]

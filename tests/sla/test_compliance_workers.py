@@ -81,12 +81,15 @@ def test_four_workers_at_once_give_the_same_numbers(celery_db_workers):
     for _ in range(4):
         celery_db_workers.spawn()
     provider_id = ServiceProvider.objects.get(code="KJSO").pk
-    # Every shard three times over, so several workers compute the same month together.
+    # Every shard six times over, alone and with the provider's other months, so several
+    # workers compute the same month together.
     months = sorted({key.rsplit(":", 1)[1] for key in want})
     for _ in range(3):
         for month in months:
             celery_db_workers.send("compliance.compute_shard", provider_id, f"{month}-01")
-    runs = 3 * len(months)
+        together = [[provider_id, f"{month}-01"] for month in months]
+        celery_db_workers.send("compliance.compute_shards", together)
+    runs = 6 * len(months)
     wait_for(
         lambda: (
             ComplianceRun.objects.filter(status="done").count() >= runs and actual(want) == want

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sla.models import ComplianceResult
-from sla.services.compliance import compute_provider_month
-from surveys.services import satisfaction_results, satisfaction_write
+from sla.services.compliance import compute_provider_month, measures_for
+from surveys.services import satisfaction_totals
 from tests.sla.sla_helpers import line, make_approved, make_people
 
 from .conftest import answer, focal_points, open_campaign
@@ -95,22 +95,35 @@ class TestSatisfactionCompliance:
         mss = result("mss:", kjso, JAN)
         assert (mss.eligible, mss.met, mss.status) == (0, 0, "no_data")
 
-    def test_same_numbers_once_twice_or_written_on_their_own(self, world, answered):
+    def test_same_numbers_once_twice_or_months_together(self, world, answered):
+        from sla.services.compliance import compute_provider_months
+
         unon = world["unon"]
         compute_provider_month(provider_id=unon.pk, month=JAN)
-        first = set(
-            ComplianceResult.objects.filter(kind="satisfaction").values_list(
-                "key", "eligible", "met", "status"
+        compute_provider_month(provider_id=unon.pk, month=FEB)
+
+        def numbers():
+            return set(
+                ComplianceResult.objects.filter(kind="satisfaction").values_list(
+                    "key", "eligible", "met", "status"
+                )
             )
-        )
+
+        first = numbers()
         compute_provider_month(provider_id=unon.pk, month=JAN)
-        assert satisfaction_write(shards=[(unon.pk, JAN)]) == 2
-        again = set(
-            ComplianceResult.objects.filter(kind="satisfaction").values_list(
-                "key", "eligible", "met", "status"
-            )
-        )
-        assert first == again and len(first) == 2
+        compute_provider_months(provider_id=unon.pk, months=[JAN, FEB])
+        assert first == numbers() and len(first) == 4
+
+    def test_a_closed_breached_month_is_notified_once(self, world, answered):
+        from accounts.models import Notification
+
+        unon = world["unon"]
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        mss = result("mss:", unon, JAN)
+        assert mss.status == "breached" and mss.breach_notified_at is not None
+        sent = Notification.objects.count()
+        compute_provider_month(provider_id=unon.pk, month=JAN)
+        assert Notification.objects.count() == sent
 
     def test_timeliness_and_accuracy_results_are_kept(self, world, answered):
         unon = world["unon"]
@@ -122,16 +135,24 @@ class TestSatisfactionCompliance:
         )
         assert {"timeliness", "satisfaction"} <= kinds
 
-    def test_fixed_queries_whatever_the_number_of_shards(self, world, answered):
+    def test_fixed_queries_whatever_the_number_of_measures(self, world, answered):
         unon, kjso = world["unon"], world["kjso"]
-        with CaptureQueriesContext(connection) as one:
-            satisfaction_results(shards=[(unon.pk, JAN)])
-        with CaptureQueriesContext(connection) as many:
-            rows = satisfaction_results(
-                shards=[(unon.pk, JAN), (unon.pk, FEB), (kjso.pk, JAN), (kjso.pk, FEB)]
+
+        def measures(batches):
+            found = measures_for(
+                batches=[(p, p.duty_station.work_calendar(), months) for p, months in batches]
             )
-        assert len(one.captured_queries) == len(many.captured_queries) <= 8
-        assert {r.key.split(":")[0] for r in rows} == {"mss", "sla"}
+            return [m for m in found if m.kind == "satisfaction"]
+
+        few = measures([(unon, [JAN])])
+        many = measures([(unon, [JAN, FEB]), (kjso, [JAN, FEB])])
+        assert len(many) > len(few) > 0
+        with CaptureQueriesContext(connection) as one:
+            satisfaction_totals(few, {})
+        with CaptureQueriesContext(connection) as all_of_them:
+            totals = satisfaction_totals(many, {})
+        assert len(one.captured_queries) == len(all_of_them.captured_queries) == 2
+        assert {key.split(":")[0] for key in totals} == {"mss", "sla"}
 
 
 def test_the_compliance_api_serves_satisfaction_beside_the_other_kinds(world, answered):
