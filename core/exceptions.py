@@ -12,3 +12,9 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+
+
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (the task broker) cannot be reached: try again later."""
+
+    status_code = 503

@@ -14,7 +14,12 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from .choices import ImportStatus
 from .imports.parse import read_json_file
 from .models import RecordImport
-from .services import record_import_apply, record_import_validate, records_recompute_calendar
+from .services import (
+    record_import_apply,
+    record_import_not_started,
+    record_import_validate,
+    records_recompute_calendar,
+)
 from .services.agreements import slas_update_lifecycle
 from .services.compliance import (
     compute_provider_month,
@@ -119,6 +124,27 @@ def compute_pending_compliance() -> int:
 def compute_recent_compliance() -> int:
     """Nightly (beat): the current and previous month of every provider."""
     return enqueue_shards(recent_shards(), "nightly")
+
+
+def start_import_step(task, record_import_id: int) -> bool:
+    """Send an import's next step (``validate_record_import`` or ``apply_record_import``)
+    once the current transaction commits, or now outside one. If the broker cannot be
+    reached, the import says so (``record_import_not_started``) instead of waiting for ever.
+    Returns False if the step could not be sent (known at once outside a transaction)."""
+    outcome = {"sent": True}
+
+    def send() -> None:
+        try:
+            task.delay(record_import_id)
+        except BrokerUnavailable as exc:
+            logger.warning(
+                "Import %s not started, the broker is unreachable: %s", record_import_id, exc
+            )
+            outcome["sent"] = False
+            record_import_not_started(record_import_id=record_import_id)
+
+    transaction.on_commit(send)
+    return outcome["sent"]
 
 
 def compliance_catch_up() -> None:

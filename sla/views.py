@@ -26,7 +26,7 @@ from .selectors import (
     record_queryset,
 )
 from .services import importable_provider_ids, record_import_confirm, record_import_create
-from .tasks import apply_record_import, validate_record_import
+from .tasks import apply_record_import, start_import_step, validate_record_import
 
 EXPORT_COLUMNS = (
     "external_ref",
@@ -129,7 +129,7 @@ class RecordImportCreateView(LoginRequiredMixin, FormView):
         record_import = record_import_create(
             user=self.request.user, filename=upload.name, source=upload
         )
-        validate_record_import.delay_on_commit(record_import.pk)
+        start_import_step(validate_record_import, record_import.pk)
         return redirect("sla:recordimport-detail", pk=record_import.pk)
 
 
@@ -164,11 +164,16 @@ class RecordImportConfirmView(LoginRequiredMixin, View):
             record_import=record_import,
             keep_good_rows=form.cleaned_data.get("keep_good_rows", False),
         )
-        if record_import.status == ImportStatus.IMPORTING:
-            apply_record_import.delay_on_commit(record_import.pk)
+        if record_import.status != ImportStatus.IMPORTING:
+            messages.warning(request, record_import.message)
+        elif start_import_step(apply_record_import, record_import.pk):
             messages.info(request, "Import confirmed: the records are being stored.")
         else:
-            messages.warning(request, record_import.message)
+            messages.error(
+                request,
+                "The background service could not be reached: nothing was stored yet. "
+                "Confirm again in a few minutes.",
+            )
         return redirect(reverse("sla:recordimport-detail", args=[record_import.pk]))
 
 

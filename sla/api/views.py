@@ -12,7 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, ServiceUnavailable
 
 from ..choices import ImportStatus
 from ..filtersets import RecordImportFilterSet, ServiceRecordFilterSet
@@ -25,7 +25,8 @@ from ..services import (
     record_import_create,
     records_import,
 )
-from ..tasks import compliance_catch_up, validate_record_import
+from ..services.records import BROKER_DOWN_UPLOAD
+from ..tasks import compliance_catch_up, start_import_step, validate_record_import
 from .serializers import (
     RecordImportListSerializer,
     RecordImportSerializer,
@@ -218,7 +219,8 @@ class ServiceRecordViewSet(
                 keep_good_rows=keep,
                 apply_when_valid=True,
             )
-            validate_record_import.delay_on_commit(record_import.pk)
+            if not start_import_step(validate_record_import, record_import.pk):
+                raise ServiceUnavailable(BROKER_DOWN_UPLOAD)
             record_import.refresh_from_db()
             return Response(
                 RecordImportSerializer(record_import, context={"request": request}).data,

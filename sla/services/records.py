@@ -308,6 +308,26 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+BROKER_DOWN_UPLOAD = (
+    "The background service could not be reached, so the file was not checked. "
+    "Nothing was stored: upload it again in a few minutes."
+)
+
+
+def record_import_not_started(*, record_import_id: int) -> RecordImport:
+    """The next step of an import could not be sent to the workers (broker unreachable):
+    say so instead of leaving the import waiting for ever. An upload not yet checked fails
+    (nothing is stored; its file is kept only with the import); a confirmed import goes
+    back to waiting for confirmation, its rows still staged, so confirming again resumes."""
+    record_import = RecordImport.objects.get(pk=record_import_id)
+    if record_import.status == ImportStatus.VALIDATING:
+        clear_staging(record_import.pk)
+        return _finish(record_import, status=ImportStatus.FAILED, message=BROKER_DOWN_UPLOAD)
+    if record_import.status == ImportStatus.IMPORTING:
+        return _finish(record_import, finished=False, status=ImportStatus.VALIDATED)
+    return record_import
+
+
 def _finish(record_import: RecordImport, *, finished: bool = True, **fields) -> RecordImport:
     if finished:
         fields["finished_at"] = timezone.now()
