@@ -27,6 +27,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("", include("sla.urls")),
     path("", include("accounts.urls")),
+    path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
