@@ -390,6 +390,10 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
             ]
         )
         if not batch:
+            if changed_total:  # stored in bulk (no per-row signal): one audit entry
+                audit_action(
+                    action="records.remeasured", target=station, changes={"records": changed_total}
+                )
             return changed_total
         last_id = batch[-1].pk
         changed, months = [], set()

@@ -11,11 +11,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
-from accounts.services import grant_role
+from accounts.services import grant_role, notify
 from catalogue.models import FunctionalArea
 from clients.models import ClientEntity
 from core.choices import AuditChannel, AuditKind
-from core.models import AuditEntry
+from core.models import AuditEntry, DutyStation, Holiday
 from providers.models import ServiceProvider
 from sla.models import ComplianceRun, RecordImport
 from sla.tasks import compute_compliance_shard
@@ -117,6 +117,29 @@ class TestRecording:
         assert AuditEntry.objects.filter(
             model="auth.user", object_id=str(user.pk), changes__password=["(changed)", "(changed)"]
         ).exists()
+
+    def test_calendar_change_and_its_remeasuring_task(self, django_capture_on_commit_callbacks):
+        import_csv("K-9,KJSO,UNAMA,PAY-OFF,2026-01-01T10:00,2026-01-04T09:00,,,false\n")
+        station = DutyStation.objects.get(code="KWI")
+        with django_capture_on_commit_callbacks(execute=True):
+            holiday = Holiday.objects.create(duty_station=station, date=dt.date(2026, 1, 4))
+        assert AuditEntry.objects.filter(model="core.holiday", object_id=str(holiday.pk)).exists()
+        entry = AuditEntry.objects.get(action="records.remeasured")
+        assert (entry.object_id, entry.changes) == (str(station.pk), {"records": 1})
+        assert (entry.actor_label, entry.channel) == ("system", AuditChannel.TASK)
+        assert entry.run_id.startswith("sla.recompute_calendar_records:")
+
+    def test_marking_notifications_read_is_recorded(self, client):
+        user = user_with_role(Role.MANAGEMENT, username="reader")
+        notify(users=[user], verb="test", title="One")
+        notify(users=[user], verb="test", title="Two")
+        client.force_login(user)
+        one = user.notifications.first()
+        client.post(f"/notifications/{one.pk}/read/")
+        client.post("/notifications/read/")
+        assert AuditEntry.objects.get(model="accounts.notification").actor == user
+        entry = AuditEntry.objects.get(action="notifications.read")
+        assert (entry.actor, entry.channel, entry.changes) == (user, "page", {"count": 1})
 
     def test_saving_unchanged_leaves_no_entry(self):
         area = FunctionalArea.objects.order_by("pk").first()
