@@ -6,7 +6,7 @@ staff and manager of UNON, focal point of UNEP), so that each operation is reach
 its permission check. Every response must be no server error, carry a declared content
 type and, for documented status codes, match the documented body.
 
-Bounded and reproducible: ``FUZZ_EXAMPLES`` examples per operation (default 8),
+Bounded and reproducible: ``FUZZ_EXAMPLES`` examples per operation (default 5),
 derandomised, generated cases only, so that every run takes about the same time and
 finds the same things.
 """
@@ -34,7 +34,7 @@ from clients.models import ClientEntity
 from providers.models import ServiceProvider
 from tests.factories import UserFactory
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))

@@ -216,8 +216,16 @@ MATRIX = [
 # --- the world every role is tried against -------------------------------------------
 
 
-@pytest.fixture
-def world(db):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for every role, in a transaction rolled back after the module; each test
+    runs inside it (its own savepoint), and each call in a savepoint of its own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world():
     """P–A and Q–B objects of every kind, and one user per role."""
     unon, kjso = (ServiceProvider.objects.get(code=c) for c in ("UNON", "KJSO"))
     unep, unama = (ClientEntity.objects.get(code=c) for c in ("UNEP", "UNAMA"))
@@ -358,7 +366,7 @@ def _call(entry: E, clients, users, objects) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_the_allowed_set(world, role):
+def test_each_role_gets_exactly_the_allowed_set(world, db, role):
     users, objects = world
     clients = _client_for(role, users)
     wrong = []
