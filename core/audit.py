@@ -103,7 +103,7 @@ def audit_action(*, action: str, target, changes: dict | None = None, actor=None
         action=action[:64],
         model=target._meta.label_lower,
         object_id=str(target.pk),
-        object_repr=str(target)[:VALUE_LENGTH],
+        object_repr=_repr(target),
         changes=changes or {},
     )
 
@@ -118,6 +118,15 @@ def _who(ctx: AuditContext) -> dict:
         "run_id": ctx.run_id,
         "path": ctx.path,
     }
+
+
+def _repr(instance) -> str:
+    # The trail never breaks a write: a __str__ that cannot cope with the values as they
+    # were assigned (a date still a string before it is read back) falls back to the id.
+    try:
+        return str(instance)[:VALUE_LENGTH]
+    except Exception:
+        return f"{instance._meta.verbose_name} {instance.pk}"[:VALUE_LENGTH]
 
 
 def _audited(sender) -> bool:
@@ -176,7 +185,7 @@ def _record_save(sender, instance, created, raw=False, update_fields=None, **kwa
         action=f"{sender._meta.label_lower}.{kind}",
         model=sender._meta.label_lower,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:VALUE_LENGTH],
+        object_repr=_repr(instance),
         changes=changes,
     )
 
@@ -192,7 +201,7 @@ def _record_delete(sender, instance, **kwargs):
         action=f"{sender._meta.label_lower}.deleted",
         model=sender._meta.label_lower,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:VALUE_LENGTH],
+        object_repr=_repr(instance),
     )
 
 

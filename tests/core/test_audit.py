@@ -311,3 +311,10 @@ class TestQueryCounts:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1], counts
+
+
+def test_an_object_whose_text_fails_is_still_saved_and_recorded():
+    station = DutyStation.objects.get(code="KWI")
+    holiday = Holiday.objects.create(duty_station=station, date="2026-12-30", name="Given as text")
+    entry = AuditEntry.objects.get(model="core.holiday", object_id=str(holiday.pk))
+    assert entry.object_repr == f"holiday {holiday.pk}"
