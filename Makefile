@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint browser clean
+.PHONY: run setup test lint audit browser clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,15 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+
+## audit: known vulnerabilities in the installed requirements (pip-audit); says loudly when
+## the advisory service cannot be reached (PORTAL_REQUIRE_AUDIT=1 makes that a failure)
+audit: $(VENV)/.installed-test
+	$(PY) tools/audit_dependencies.py
 
 ## test: install what tests need and run them all (SQLite unless DATABASE_URL is set)
-test: $(VENV)/.installed-test browser lint
+test: $(VENV)/.installed-test browser lint audit
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:

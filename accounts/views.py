@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
 
+from core.audit import audit_action
+
 from .models import Notification
 
 
@@ -50,6 +52,8 @@ class NotificationMarkAllReadView(LoginRequiredMixin, View):
             .filter(read_at__isnull=True)
             .update(read_at=timezone.now())
         )
+        if count:  # a bulk update (no per-row signal): one audit entry
+            audit_action(action="notifications.read", target=request.user, changes={"count": count})
         messages.success(
             request, f"{count} notification{'s' if count != 1 else ''} marked as read."
         )

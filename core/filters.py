@@ -1,11 +1,25 @@
 """Filter helpers shared by the FilterSets of every app (pages and API use the same ones)."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+
+
+class _CodeChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # NUL is never part of a code, and PostgreSQL refuses it in a query (a server error).
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     """Filter by an object's ``code`` (``?provider=RSCE``), not its database id."""
+
+    field_class = _CodeChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "code")
@@ -28,3 +42,13 @@ class KeywordFilter(django_filters.CharFilter):
                 condition |= Q(**{f"{field}__icontains": word})
             qs = qs.filter(condition)
         return qs
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: any offset Python accepts (up to ±23:59)
+    works, where PostgreSQL would refuse one beyond ±15:59 with a server error."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)

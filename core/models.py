@@ -3,10 +3,13 @@
 from decimal import Decimal
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from .choices import AuditChannel, AuditKind
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", "Use upper-case letters, digits and hyphens, e.g. RSCE or HR-ONB."
@@ -121,3 +124,57 @@ class Holiday(ReferenceData):
 
     def __str__(self) -> str:
         return f"{self.duty_station.code} {self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class AuditEntry(models.Model):
+    """One write: who (a user, or "system" for tasks and commands), when, through what
+    (page, API, import, task), to which object, and the fields it changed.
+
+    Written by ``core.audit`` for every save and delete of the portal's models and for
+    each bulk write (an import applied, a compliance run); searched by catalogue managers
+    and management on /audit/ and /api/v1/audit/.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        max_length=150, help_text="The username at the time, or 'system'."
+    )
+    channel = models.CharField(max_length=16, choices=AuditChannel.choices)
+    kind = models.CharField(max_length=16, choices=AuditKind.choices)
+    action = models.CharField(max_length=64, help_text="e.g. sla.sla.changed, records.imported")
+    model = models.CharField(max_length=100, help_text="app_label.model of the object")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    run_id = models.CharField(
+        max_length=64, blank=True, help_text="The task or import run that wrote it."
+    )
+    path = models.CharField(max_length=200, blank=True, help_text="The page or API path.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id"]),
+            models.Index(fields=["actor_label", "-at"]),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def change_lines(self) -> list[tuple[str, str]]:
+        """(field, "old → new") for changes, (name, value) for an action's figures."""
+        lines = []
+        for name, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                old, new = ("—" if v is None else v for v in value)
+                value = new if self.kind == AuditKind.CREATED else f"{old} → {new}"
+            lines.append((name, str(value)))
+        return lines

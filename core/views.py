@@ -3,12 +3,16 @@
 import sys
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from django.views.generic import ListView, TemplateView
+
+from .filtersets import AuditEntryFilterSet
+from .selectors import audit_entry_queryset
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
@@ -97,3 +101,21 @@ def _unavailable(request):
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(UNAVAILABLE_SECONDS)
     return response
+
+
+class AuditEntryListView(FilteredListView):
+    """The audit trail, searchable: catalogue managers and management only."""
+
+    filterset_class = AuditEntryFilterSet
+    template_name = "core/auditentry_list.html"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        from accounts.selectors import user_scope
+
+        if request.user.is_authenticated and not user_scope(request.user).sees_everything:
+            raise PermissionDenied("Only catalogue managers and management read the audit trail.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return audit_entry_queryset(user=self.request.user)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
+    path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),

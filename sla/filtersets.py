@@ -8,7 +8,7 @@ from catalogue.choices import MeasureKind
 from catalogue.models import FunctionalArea, MinimumServiceStandard, Service
 from clients.choices import EntityType
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, KeywordFilter
+from core.filters import CodeChoiceFilter, KeywordFilter, UtcDateTimeFilter
 from providers.models import ServiceProvider
 from providers.regions import REGION_CHOICES, region_q
 
@@ -47,10 +47,10 @@ class ServiceRecordFilterSet(django_filters.FilterSet):
     service = CodeChoiceFilter(queryset=Service.objects.all())
     status = django_filters.ChoiceFilter(choices=RecordStatus.choices)
     defective = django_filters.BooleanFilter()
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
-    completed_after = django_filters.IsoDateTimeFilter(field_name="completed_at", lookup_expr="gte")
-    completed_before = django_filters.IsoDateTimeFilter(field_name="completed_at", lookup_expr="lt")
+    received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    completed_after = UtcDateTimeFilter(field_name="completed_at", lookup_expr="gte")
+    completed_before = UtcDateTimeFilter(field_name="completed_at", lookup_expr="lt")
     completed_month = MonthFilter(
         field_name="completed_month", label="Completed in (YYYY-MM, provider's time)"
     )

@@ -20,7 +20,8 @@ class CodeRelatedField(serializers.RelatedField):
     }
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or not data.strip() or len(data) > 64:
+        # NUL never belongs in a code, and PostgreSQL refuses it in any text (a server error).
+        if not isinstance(data, str) or not data.strip() or len(data) > 64 or "\x00" in data:
             self.fail("invalid")
         try:
             return self.get_queryset().get(code=data.strip())

@@ -12,3 +12,16 @@ class ReferenceDataViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return type(self).selector()
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self._reread(serializer)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._reread(serializer)
+
+    def _reread(self, serializer):
+        # Answer with the row as reads show it: the selector's annotations (counts) included,
+        # as the schema promises.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)

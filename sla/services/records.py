@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.selectors import user_scope
+from core.audit import audit_action
+from core.choices import AuditChannel
 from core.clock import elapsed_calendar_seconds, elapsed_working_seconds
 from core.models import DutyStation
 from providers.models import ServiceProvider
@@ -294,7 +296,7 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
             f"{counts.unchanged} unchanged"
             + (f"; {_n(skipped, 'row')} with errors left out." if skipped else ".")
         )
-        return _finish(
+        done = _finish(
             locked,
             status=ImportStatus.DONE,
             created=counts.created,
@@ -302,6 +304,21 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
             unchanged=counts.unchanged,
             message=message,
         )
+        # The rows are stored in bulk (no per-row signal): one audit entry, by the uploader.
+        audit_action(
+            action="records.imported",
+            target=done,
+            actor=done.created_by,
+            channel=AuditChannel.IMPORT,
+            run_id=f"import-{done.pk}",
+            changes={
+                "created": counts.created,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "providers": sorted(provider_ids),
+            },
+        )
+        return done
 
 
 def _n(count: int, noun: str) -> str:
@@ -393,6 +410,10 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
             ]
         )
         if not batch:
+            if changed_total:  # stored in bulk (no per-row signal): one audit entry
+                audit_action(
+                    action="records.remeasured", target=station, changes={"records": changed_total}
+                )
             return changed_total
         last_id = batch[-1].pk
         changed, months = [], set()

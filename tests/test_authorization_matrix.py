@@ -1,0 +1,429 @@
+"""The authorization matrix: every role against every page and API operation.
+
+Each role signs in (the integration account has only an API token) and tries every route
+of the URLconf, reading and writing, on its own organisation's objects and on another
+organisation's. ``MATRIX`` states, one line per operation, who succeeds; everyone else
+must be refused, and whoever may not see the object must get a 404.
+
+Outcomes: ``ok`` 2xx/3xx; ``bad`` the request passed authorization and its (deliberately
+empty or incomplete) payload was refused with 400/409; ``404``; everyone else ``deny``
+(403, or the sign-in redirect/401 for anonymous callers). A 5xx always fails.
+
+A route of the URLconf with no line here fails ``test_every_route_has_a_matrix_entry``,
+which says what to add.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django.views.generic.edit import ProcessFormView
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.choices import Role
+from accounts.services import notify
+from catalogue.models import Designation, MinimumServiceStandard, Offering, Service
+from clients.models import ClientEntity
+from core.models import AuditEntry, DutyStation, Holiday
+from providers.models import ServiceProvider
+from sla.models import ComplianceResult, ServiceRecord
+from sla.services import record_import_create
+from sla.services.compliance import compute_provider_month
+from sla.tasks import validate_record_import
+from tests.factories import user_with_role
+from tests.sla.records import import_csv
+from tests.sla.sla_helpers import line, sla_approve, sla_create, sla_submit
+
+# The roles, by the organisation they act for: P = UNON, Q = KJSO (providers),
+# A = UNEP, B = UNAMA (client entities; P serves A and Q serves B).
+CLIENT_A, CLIENT_B = "client_a", "client_b"
+STAFF_P, STAFF_Q, MANAGER_P = "staff_p", "staff_q", "manager_p"
+CATALOGUE, MANAGEMENT = "catalogue", "management"
+INTEGRATION_P, ANONYMOUS = "integration_p", "anonymous"
+ROLES = (CLIENT_A, CLIENT_B, STAFF_P, STAFF_Q, MANAGER_P, CATALOGUE, MANAGEMENT,
+         INTEGRATION_P, ANONYMOUS)  # fmt: skip
+
+# Sets used by the matrix lines.
+NOBODY: frozenset[str] = frozenset()
+GLOBAL = frozenset({CATALOGUE, MANAGEMENT})
+SESSION = frozenset(ROLES) - {INTEGRATION_P, ANONYMOUS}  # signed in to the pages
+SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}  # API: session or token
+P_SIDE = frozenset({STAFF_P, MANAGER_P, INTEGRATION_P})
+P_PAGES = frozenset({STAFF_P, MANAGER_P})
+SEES_PA = GLOBAL | P_SIDE | {CLIENT_A}  # who sees a P–A record, SLA or result
+SEES_QB = GLOBAL | {STAFF_Q, CLIENT_B}
+NOT_PA = SIGNED_IN - SEES_PA  # they get a 404 for a P–A object
+NOT_QB = SIGNED_IN - SEES_QB
+CURATOR = frozenset({CATALOGUE})
+IMPORTERS = frozenset({STAFF_P, STAFF_Q, MANAGER_P, INTEGRATION_P, CATALOGUE})
+WRITERS_P = frozenset({CATALOGUE}) | P_SIDE  # records of P through the API
+WRITERS_Q = frozenset({CATALOGUE, STAFF_Q})
+SIGNERS_PA = frozenset({CLIENT_A, MANAGER_P})
+
+
+@dataclass(frozen=True)
+class E:
+    """One operation: route name, method, path (with ``{object}`` slots) and who may."""
+
+    route: str
+    method: str
+    path: str
+    ok: frozenset = NOBODY
+    bad: frozenset = NOBODY
+    hidden: frozenset = NOBODY
+    data: dict | list | None = field(default=None, hash=False)
+
+    def expected(self, role: str) -> str:
+        if role == INTEGRATION_P and not self.path.startswith("/api/"):
+            role = ANONYMOUS  # a token opens only the API
+        for outcome, roles in (("ok", self.ok), ("bad", self.bad), ("404", self.hidden)):
+            if role in roles:
+                return outcome
+        return "deny"
+
+
+def record(provider="UNON", client="UNEP", ref="MATRIX-NEW"):
+    return {"external_ref": ref, "provider": provider, "client": client,
+            "service": "CONF-DOC" if provider == "UNON" else "PAY-OFF",
+            "received_at": "2026-02-02T08:00", "completed_at": "2026-02-03T09:00"}  # fmt: skip
+
+
+SLA_BODY = {"provider": "UNON", "client": "UNEP", "start_date": "2031-01-01",
+            "end_date": "2031-12-31", "lines": [{"service": "CONF-DOC", "expected_volume": 10}]}  # fmt: skip
+CSV = "external_ref,provider,client,service,received_at\nM-9,UNON,UNEP,CONF-DOC,2026-02-02\n"
+
+# fmt: off
+MATRIX = [
+    # Pages
+    E("home", "GET", "/", ok=SESSION),
+    E("login", "GET", "/accounts/login/", ok=frozenset(ROLES)),
+    E("login", "POST", "/accounts/login/", ok=frozenset(ROLES)),
+    E("logout", "POST", "/accounts/logout/", ok=frozenset(ROLES)),
+    E("catalogue:service-list", "GET", "/catalogue/", ok=SESSION),
+    E("catalogue:service-detail", "GET", "/catalogue/services/CONF-DOC/", ok=SESSION),
+    E("providers:serviceprovider-list", "GET", "/providers/", ok=SESSION),
+    E("providers:serviceprovider-detail", "GET", "/providers/KJSO/", ok=SESSION),
+    E("clients:cliententity-list", "GET", "/clients/", ok=SESSION),
+    E("clients:cliententity-detail", "GET", "/clients/UNAMA/", ok=SESSION),
+    E("sla:servicerecord-list", "GET", "/records/", ok=SESSION),
+    E("sla:servicerecord-detail", "GET", "/records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("sla:servicerecord-detail", "GET", "/records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla:recordimport-list", "GET", "/imports/", ok=SESSION),
+    E("sla:recordimport-create", "GET", "/imports/new/", ok=IMPORTERS),
+    E("sla:recordimport-create", "POST", "/imports/new/", ok=IMPORTERS),
+    E("sla:recordimport-detail", "GET", "/imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
+    E("sla:recordimport-detail", "GET", "/imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    E("sla:recordimport-confirm", "POST", "/imports/{import_p}/confirm/", ok={STAFF_P}, hidden=SIGNED_IN - {STAFF_P}),  # its author only
+    E("sla:compliance-list", "GET", "/compliance/", ok=SESSION),
+    E("sla:provider-compliance", "GET", "/compliance/providers/UNON/", ok=SESSION),
+    E("sla:provider-compliance", "GET", "/compliance/providers/KJSO/", ok=SESSION),  # rows scoped
+    E("sla:sla-list", "GET", "/slas/", ok=SESSION),
+    E("sla:sla-create", "GET", "/slas/new/", ok=P_PAGES | {STAFF_Q}),
+    E("sla:sla-create", "POST", "/slas/new/", bad=P_PAGES | {STAFF_Q}),
+    E("sla:sla-detail", "GET", "/slas/{sla_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla:sla-detail", "GET", "/slas/{sla_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("sla:sla-edit", "GET", "/slas/{sla_pa}/edit/", ok=P_PAGES, hidden=NOT_PA),
+    E("sla:sla-edit", "POST", "/slas/{sla_pa}/edit/", bad=P_PAGES, hidden=NOT_PA),
+    E("sla:sla-edit", "GET", "/slas/{sla_qb}/edit/", ok={STAFF_Q}, hidden=NOT_QB),
+    E("sla:sla-agreement", "GET", "/slas/{sla_pa}/agreement/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla:sla-compare", "GET", "/slas/{sla_pa}/compare/{sla_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla:sla-action", "POST", "/slas/{sla_pa}/submit/", ok=P_PAGES, hidden=NOT_PA),
+    E("sla:sla-action", "POST", "/slas/{sla_pa_submitted}/approve/", ok=SIGNERS_PA, hidden=NOT_PA),
+    E("sla:sla-action", "POST", "/slas/{sla_pa_submitted}/return/", ok=SIGNERS_PA, hidden=NOT_PA, data={"comment": "No."}),
+    E("sla:sla-action", "POST", "/slas/{sla_pa_approved}/terminate/", ok=SIGNERS_PA, hidden=NOT_PA, data={"reason": "Closed."}),
+    E("sla:sla-action", "POST", "/slas/{sla_pa_approved}/amend/", ok=P_PAGES, hidden=NOT_PA),
+    E("sla:sla-action", "POST", "/slas/{sla_qb}/submit/", ok={STAFF_Q}, hidden=NOT_QB),
+    E("accounts:notification-list", "GET", "/notifications/", ok=SESSION),
+    E("accounts:notification-mark-all-read", "POST", "/notifications/read/", ok=SESSION),
+    E("accounts:notification-read", "POST", "/notifications/{notification_staff_q}/read/", ok={STAFF_Q}, hidden=SIGNED_IN - {STAFF_Q}),
+    E("core:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    E("admin", "GET", "/admin/", ok=CURATOR),
+    E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
+    E("schema", "GET", "/api/schema/", ok=SIGNED_IN),
+    E("api-docs", "GET", "/api/docs/", ok=SIGNED_IN),
+    E("api-token", "POST", "/api/v1/auth/token/", bad=frozenset(ROLES)),  # wrong password
+    # API: reference data (reads for all, writes for catalogue managers)
+    *[
+        op
+        for ns, name, prefix, obj, delete in (
+            # (namespace, basename, path, object, outcome of a curator's DELETE:
+            # "bad" = 409, the row is still in use)
+            ("core-api", "dutystation", "duty-stations", "station", "bad"),
+            ("core-api", "holiday", "holidays", "holiday", "ok"),
+            ("providers-api", "serviceprovider", "providers", "provider_q", "bad"),
+            ("clients-api", "cliententity", "client-entities", "client_b", "bad"),
+            ("catalogue-api", "functionalarea", "areas", "area", "bad"),
+            ("catalogue-api", "service", "services", "service", "bad"),
+            ("catalogue-api", "offering", "offerings", "offering_q", "ok"),
+            ("catalogue-api", "minimumservicestandard", "standards", "standard", "ok"),
+            ("catalogue-api", "designation", "designations", "designation_b", "ok"),
+        )
+        for op in (
+            E(f"{ns}:{name}-list", "GET", f"/api/v1/{prefix}/", ok=SIGNED_IN),
+            E(f"{ns}:{name}-list", "POST", f"/api/v1/{prefix}/", bad=CURATOR, data={}),
+            E(f"{ns}:{name}-detail", "GET", f"/api/v1/{prefix}/{{{obj}}}/", ok=SIGNED_IN),
+            E(f"{ns}:{name}-detail", "PUT", f"/api/v1/{prefix}/{{{obj}}}/", bad=CURATOR, data={}),
+            E(f"{ns}:{name}-detail", "PATCH", f"/api/v1/{prefix}/{{{obj}}}/", ok=CURATOR, data={}),
+            E(f"{ns}:{name}-detail", "DELETE", f"/api/v1/{prefix}/{{{obj}}}/", **{delete: CURATOR}),
+        )
+    ],
+    E("core-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
+    E("core-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
+    # API: service records and imports
+    E("sla-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),
+    E("sla-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_P, bad={STAFF_Q}, data=record()),
+    E("sla-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_Q, bad=P_SIDE, data=record("KJSO", "UNAMA")),
+    E("sla-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("sla-api:servicerecord-detail", "PUT", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data=record(ref="N-1")),
+    E("sla-api:servicerecord-detail", "PATCH", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data={"defective": True}),
+    E("sla-api:servicerecord-detail", "DELETE", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}),
+    E("sla-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_P, bad={STAFF_Q}, data=[record()]),
+    E("sla-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_Q, bad=P_SIDE, data=[record("KJSO", "UNAMA")]),
+    E("sla-api:recordimport-list", "GET", "/api/v1/record-imports/", ok=SIGNED_IN),
+    E("sla-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
+    E("sla-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    # API: SLAs
+    E("sla-api:sla-list", "GET", "/api/v1/slas/", ok=SIGNED_IN),
+    E("sla-api:sla-list", "POST", "/api/v1/slas/", ok=P_PAGES, bad=SIGNED_IN - P_PAGES, data=SLA_BODY),  # 400 "provider: not yours"
+    E("sla-api:sla-detail", "GET", "/api/v1/slas/{sla_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla-api:sla-detail", "GET", "/api/v1/slas/{sla_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("sla-api:sla-detail", "PUT", "/api/v1/slas/{sla_pa}/", ok=P_PAGES, hidden=NOT_PA, data=SLA_BODY),
+    E("sla-api:sla-detail", "PATCH", "/api/v1/slas/{sla_pa}/", ok=P_PAGES, hidden=NOT_PA, data={"notes": "x"}),
+    E("sla-api:sla-agreement", "GET", "/api/v1/slas/{sla_pa}/agreement/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla-api:sla-submit", "POST", "/api/v1/slas/{sla_pa}/submit/", ok=P_PAGES, hidden=NOT_PA),
+    E("sla-api:sla-submit", "POST", "/api/v1/slas/{sla_qb}/submit/", ok={STAFF_Q}, hidden=NOT_QB),
+    E("sla-api:sla-approve", "POST", "/api/v1/slas/{sla_pa_submitted}/approve/", ok=SIGNERS_PA, hidden=NOT_PA),
+    E("sla-api:sla-return-to-draft", "POST", "/api/v1/slas/{sla_pa_submitted}/return/", ok=SIGNERS_PA, hidden=NOT_PA, data={"comment": "no"}),
+    E("sla-api:sla-terminate", "POST", "/api/v1/slas/{sla_pa_approved}/terminate/", ok=SIGNERS_PA, hidden=NOT_PA, data={"reason": "r"}),
+    E("sla-api:sla-amend", "POST", "/api/v1/slas/{sla_pa_approved}/amend/", ok=P_PAGES, hidden=NOT_PA),
+    # API: compliance
+    E("sla-api:complianceresult-list", "GET", "/api/v1/compliance/", ok=SIGNED_IN),
+    E("sla-api:complianceresult-summary", "GET", "/api/v1/compliance/summary/", ok=SIGNED_IN),
+    E("sla-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_p}/", ok=SEES_PA, hidden=NOT_PA),
+    E("sla-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_q}/", ok=SEES_QB, hidden=NOT_QB),
+    E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL | {MANAGER_P}, data={"provider": "UNON", "period": "2026-02"}),
+    E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL, data={"provider": "KJSO", "period": "2026-02"}),
+]
+# fmt: on
+
+
+# --- the world every role is tried against -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for every role, in a transaction rolled back after the module; each test
+    runs inside it (its own savepoint), and each call in a savepoint of its own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world():
+    """P–A and Q–B objects of every kind, and one user per role."""
+    unon, kjso = (ServiceProvider.objects.get(code=c) for c in ("UNON", "KJSO"))
+    unep, unama = (ClientEntity.objects.get(code=c) for c in ("UNEP", "UNAMA"))
+    users = {
+        CLIENT_A: user_with_role(Role.CLIENT_FOCAL_POINT, client=unep),
+        CLIENT_B: user_with_role(Role.CLIENT_FOCAL_POINT, client=unama),
+        STAFF_P: user_with_role(Role.PROVIDER_STAFF, provider=unon),
+        STAFF_Q: user_with_role(Role.PROVIDER_STAFF, provider=kjso),
+        MANAGER_P: user_with_role(Role.PROVIDER_MANAGER, provider=unon),
+        CATALOGUE: user_with_role(Role.CATALOGUE_MANAGER),
+        MANAGEMENT: user_with_role(Role.MANAGEMENT),
+        INTEGRATION_P: user_with_role(Role.INTEGRATION, provider=unon, password=None),
+    }
+    users[INTEGRATION_P].set_unusable_password()  # token only: no sign-in to the pages
+    users[INTEGRATION_P].save()
+    import_csv(
+        "N-1,UNON,UNEP,CONF-DOC,2026-02-02T08:00,2026-02-03T09:00,,,false\n"
+        "K-1,KJSO,UNAMA,PAY-OFF,2026-02-01T08:00,2026-02-02T09:00,,,false\n"
+    )
+    for provider in (unon, kjso):
+        compute_provider_month(
+            provider_id=provider.pk,
+            month=dt.date(2026, 2, 1),
+            now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        )
+    imports = {}
+    for key, user, text in (("import_p", users[STAFF_P], "M-1,UNON,UNEP,CONF-DOC,2026-02-02"),
+                            ("import_q", users[STAFF_Q], "M-2,KJSO,UNAMA,PAY-OFF,2026-02-02")):  # fmt: skip
+        source = ContentFile((CSV.splitlines()[0] + "\n" + text + "\n").encode())
+        record_import = record_import_create(user=user, filename="m.csv", source=source)
+        validate_record_import(record_import.pk)
+        imports[key] = record_import.pk
+    sla_pa = sla_create(
+        user=users[STAFF_P], provider=unon, client=unep, start_date=dt.date(2030, 1, 1),
+        end_date=dt.date(2030, 12, 31), lines=[line("CONF-DOC")],
+    )  # fmt: skip
+    submitted, approved = (
+        sla_create(
+            user=users[STAFF_P],
+            provider=unon,
+            client=unep,
+            start_date=start,
+            end_date=start + dt.timedelta(days=300),
+            lines=[line("CONF-DOC")],
+        )
+        for start in (dt.date(2032, 1, 1), timezone.localdate() - dt.timedelta(days=30))
+    )
+    for sla in (submitted, approved):
+        sla_submit(sla=sla, user=users[STAFF_P])
+    sla_approve(sla=approved, user=users[CLIENT_A])
+    sla_approve(sla=approved, user=users[MANAGER_P])
+    sla_qb = sla_create(
+        user=users[STAFF_Q], provider=kjso, client=unama, start_date=dt.date(2030, 1, 1),
+        end_date=dt.date(2030, 12, 31), lines=[line("PAY-OFF", provider_code="KJSO")],
+    )  # fmt: skip
+    notify(users=[users[STAFF_Q]], verb="test", title="For staff of Q only")
+    objects = {
+        **imports,
+        "record_pa": ServiceRecord.objects.get(external_ref="N-1").pk,
+        "record_qb": ServiceRecord.objects.get(external_ref="K-1").pk,
+        "sla_pa": sla_pa.pk,
+        "sla_qb": sla_qb.pk,
+        "sla_pa_submitted": submitted.pk,
+        "sla_pa_approved": approved.pk,
+        "result_p": ComplianceResult.objects.filter(provider=unon).first().pk,
+        "result_q": ComplianceResult.objects.filter(provider=kjso).first().pk,
+        "notification_staff_q": users[STAFF_Q].notifications.get().pk,
+        "station": DutyStation.objects.first().pk,
+        "audit_entry": AuditEntry.objects.first().pk,
+        "holiday": Holiday.objects.first().pk,
+        "provider_q": kjso.pk,
+        "client_b": unama.pk,
+        "area": Service.objects.get(code="PAY-OFF").area_id,
+        "service": Service.objects.get(code="PAY-OFF").pk,
+        "offering_q": Offering.objects.filter(provider=kjso).first().pk,
+        "standard": MinimumServiceStandard.objects.first().pk,
+        "designation_b": Designation.objects.filter(client=unama).first().pk,
+    }
+    return users, objects
+
+
+@dataclass
+class Clients:
+    role: str
+    pages: APIClient
+    api: APIClient
+
+    def __iter__(self):
+        return iter((self.pages, self.api))
+
+
+def _client_for(role: str, users: dict) -> Clients:
+    """(pages, API) clients for a role: a session for people, a token for the integration."""
+    pages, api = APIClient(), APIClient()
+    if role == INTEGRATION_P:
+        token, _ = Token.objects.get_or_create(user=users[role])
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    elif role != ANONYMOUS:
+        pages.force_login(users[role])
+        api.force_login(users[role])
+    return Clients(role, pages, api)
+
+
+def _outcome(response) -> str:
+    code = response.status_code
+    assert code < 500, f"server error {code}"
+    if code in (301, 302, 303) and "login/?next=" in response.get("Location", ""):
+        return "deny"
+    if code < 400:
+        return "ok"
+    if code in (400, 409):
+        return "bad"
+    if code == 404:
+        return "404"
+    if code in (401, 403):
+        return "deny"
+    return str(code)
+
+
+def _call(entry: E, clients, users, objects) -> str:
+    pages, api = clients
+    if entry.route == "logout":  # signing out ends the session: use one of its own
+        pages = _client_for(clients.role, users).pages
+    path = entry.path.format(**objects)
+    is_api = path.startswith("/api/") and not path.startswith("/api/v1/auth/")
+    caller = api if is_api else pages
+    kwargs = {"format": "json"} if is_api else {}
+    data = entry.data
+    if entry.route == "login" and entry.method == "POST":
+        data = {"username": "nobody", "password": "wrong"}
+    if entry.route == "api-token":
+        data = {"username": "nobody", "password": "wrong"}
+    # Every call in a savepoint rolled back afterwards: the next one sees the same world.
+    with transaction.atomic():
+        response = getattr(caller, entry.method.lower())(path, data, **kwargs)
+        transaction.set_rollback(True)
+    return _outcome(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_allowed_set(world, db, role):
+    users, objects = world
+    clients = _client_for(role, users)
+    wrong = []
+    for entry in MATRIX:
+        got = _call(entry, clients, users, objects)
+        if got != entry.expected(role):
+            wrong.append(f"{entry.method} {entry.path}: expected {entry.expected(role)}, got {got}")
+    assert not wrong, f"{role}:\n  " + "\n  ".join(wrong)
+
+
+# --- every route of the URLconf has a line -------------------------------------------
+
+# Note: the admin's own pages are many; the lines named "admin" stand for all of them
+# (the admin site itself lets only staff with permissions in).
+COVERED_AS_A_WHOLE = {"admin"}
+PAGE_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _routes(patterns=None, prefix="", namespace=""):
+    """(route name, pattern, methods) for every endpoint of the URLconf."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if ns in COVERED_AS_A_WHOLE:
+                yield ns, prefix + str(pattern.pattern), {"GET"}
+                continue
+            full_ns = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else pattern.namespace or namespace
+            )
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or str(pattern.pattern)
+            if namespace:
+                name = f"{namespace.split(':')[-1]}:{name}"
+            yield name, prefix + str(pattern.pattern), _methods(pattern.callback)
+
+
+def _methods(callback) -> set[str]:
+    if getattr(callback, "actions", None):  # a DRF viewset route
+        return {m.upper() for m in callback.actions} - {"HEAD"}  # HEAD is GET without a body
+    cls = callback.view_class
+    methods = {m for m in cls.http_method_names if m in PAGE_METHODS and hasattr(cls, m)}
+    if getattr(cls, "put", None) is ProcessFormView.put:
+        methods.discard("put")  # Django's form views answer PUT as POST: no separate door
+    return {m.upper() for m in methods}
+
+
+def test_every_route_has_a_matrix_entry():
+    covered = {(e.route, e.method) for e in MATRIX}
+    missing = [
+        f"{method} {route!r} ({pattern}): add a line to MATRIX in "
+        f"tests/test_authorization_matrix.py, e.g. "
+        f'E("{route}", "{method}", "/path/{{object}}/", ok=..., hidden=...)'
+        for route, pattern, methods in _routes()
+        for method in sorted(methods)
+        if (route, method) not in covered
+    ]
+    assert not missing, "Routes without an authorization matrix entry:\n" + "\n".join(missing)
