@@ -31,6 +31,7 @@ from accounts.choices import Role
 from accounts.services import notify, users_with_role
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
+from core.audit import audit_action
 from core.clock import calendar_due_at, due_at, threshold_seconds, uses_working_time
 from core.models import DutyStation
 from providers.models import ServiceProvider
@@ -634,6 +635,8 @@ def compute_shards(
         ComplianceRun.objects.filter(pk__in=[r.pk for r in runs]).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
+        for run in runs:
+            audit_action(action="compliance.failed", target=run, changes={"error": repr(exc)[:200]})
         raise
     finished = timezone.now()
     by_count: dict[int, list] = {}
@@ -644,6 +647,12 @@ def compute_shards(
     for count, pks in by_count.items():  # usually one statement: nothing changed
         ComplianceRun.objects.filter(pk__in=pks).update(
             status=RunStatus.DONE, finished_at=finished, rows_written=count
+        )
+    for run in runs:  # the runs are bulk-written: the audit trail gets them here
+        audit_action(
+            action="compliance.computed",
+            target=run,
+            changes={"period": f"{run.period:%Y-%m}", "rows_written": run.rows_written},
         )
     if breaches:
         transaction.on_commit(lambda: _notify_breaches(breaches))
