@@ -49,6 +49,8 @@ class CampaignViewSet(
 
     @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
     def create(self, request, *args, **kwargs):
+        # Refuse before reading the payload: a 400 would tell others it was nearly right.
+        services.require_curator(request.user)
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = services.campaign_create(user=request.user, **data.validated_data)

@@ -12,6 +12,7 @@ from .campaigns import (
     close_due_campaigns,
     invite_new_focal_points,
     reminder_round,
+    require_curator,
     send_reminders,
 )
 from .compliance import satisfaction_totals
@@ -27,6 +28,7 @@ __all__ = [
     "close_due_campaigns",
     "invite_new_focal_points",
     "reminder_round",
+    "require_curator",
     "satisfaction_totals",
     "send_reminders",
 ]

@@ -30,7 +30,8 @@ class SurveyPermissionDenied(ApplicationError):
     status_code = 403
 
 
-def _require_curator(user) -> None:
+def require_curator(user) -> None:
+    """Refuse (403) anyone but a catalogue manager: only they run campaigns."""
     if not user_scope(user).is_catalogue_manager:
         raise SurveyPermissionDenied("Only catalogue managers run survey campaigns.")
 
@@ -70,7 +71,7 @@ def campaign_create(
     is_demo: bool = False,
 ) -> Campaign:
     """A draft campaign over the current template (or the one given)."""
-    _require_curator(user)
+    require_curator(user)
     errors = {}
     if not offerings:
         errors["offerings"] = ["Choose at least one provider service to ask about."]
@@ -99,7 +100,7 @@ def campaign_open(*, campaign: Campaign, user=None, now: dt.datetime | None = No
     """Open a draft campaign and invite the focal points of every invited entity (in the
     app and by e-mail). ``user=None`` is the scheduler."""
     if user is not None:
-        _require_curator(user)
+        require_curator(user)
     now = now or timezone.now()
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -163,7 +164,7 @@ def campaign_close(*, campaign: Campaign, user=None, now: dt.datetime | None = N
     """Close an open campaign: answers are final, and the months they count in are
     computed again. ``user=None`` is the scheduler (after the closing date)."""
     if user is not None:
-        _require_curator(user)
+        require_curator(user)
     now = now or timezone.now()
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
