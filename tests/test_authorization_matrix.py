@@ -35,6 +35,7 @@ from sla.models import ComplianceResult, ServiceRecord
 from sla.services import record_import_create
 from sla.services.compliance import compute_provider_month
 from sla.tasks import validate_record_import
+from surveys.services import AnswerInput, answer_submit, campaign_create, campaign_open
 from tests.factories import user_with_role
 from tests.sla.records import import_csv
 from tests.sla.sla_helpers import line, sla_approve, sla_create, sla_submit
@@ -64,6 +65,7 @@ IMPORTERS = frozenset({STAFF_P, STAFF_Q, MANAGER_P, INTEGRATION_P, CATALOGUE})
 WRITERS_P = frozenset({CATALOGUE}) | P_SIDE  # records of P through the API
 WRITERS_Q = frozenset({CATALOGUE, STAFF_Q})
 SIGNERS_PA = frozenset({CLIENT_A, MANAGER_P})
+ONLY_A = frozenset({CLIENT_A})  # a client A user's own survey answer: nobody else reads it
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ def record(provider="UNON", client="UNEP", ref="MATRIX-NEW"):
 SLA_BODY = {"provider": "UNON", "client": "UNEP", "start_date": "2031-01-01",
             "end_date": "2031-12-31", "lines": [{"service": "CONF-DOC", "expected_volume": 10}]}  # fmt: skip
 CSV = "external_ref,provider,client,service,received_at\nM-9,UNON,UNEP,CONF-DOC,2026-02-02\n"
+SCORES = {"overall": 4, "timeliness": 4, "quality": 3, "communication": 5, "ease_of_access": 4}
+# "{...}" in a value of a payload is filled in like the path.
+ANSWER_PA = {"campaign": "{campaign_pa}", "provider": "UNON", "service": "CONF-DOC", **SCORES}
 
 # fmt: off
 MATRIX = [
@@ -209,6 +214,44 @@ MATRIX = [
     E("sla-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_q}/", ok=SEES_QB, hidden=NOT_QB),
     E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL | {MANAGER_P}, data={"provider": "UNON", "period": "2026-02"}),
     E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL, data={"provider": "KJSO", "period": "2026-02"}),
+    # Dashboards: a provider's or client's only for its own people and the central roles;
+    # the management page sends everyone else to their own dashboard.
+    E("dashboards:management", "GET", "/dashboards/", ok=SESSION),
+    E("dashboards:provider", "GET", "/dashboards/providers/UNON/", ok=GLOBAL | P_PAGES, hidden=SIGNED_IN - GLOBAL - P_PAGES),
+    E("dashboards:provider", "GET", "/dashboards/providers/KJSO/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    E("dashboards:client", "GET", "/dashboards/clients/UNEP/", ok=GLOBAL | {CLIENT_A}, hidden=SIGNED_IN - GLOBAL - {CLIENT_A}),
+    E("dashboards:client", "GET", "/dashboards/clients/UNAMA/", ok=GLOBAL | {CLIENT_B}, hidden=SIGNED_IN - GLOBAL - {CLIENT_B}),
+    E("dashboards:review", "GET", "/dashboards/review/", ok=GLOBAL, hidden=SIGNED_IN - GLOBAL),
+    # Survey pages: a campaign P–A (A invited about P's service) is seen like a P–A object,
+    # a draft by the central roles only; only an invited focal point answers; only
+    # catalogue managers open and close (management sees, is refused).
+    E("surveys:campaign-list", "GET", "/surveys/", ok=SESSION),
+    E("surveys:results", "GET", "/surveys/results/", ok=SESSION),  # cells scoped
+    E("surveys:campaign-detail", "GET", "/surveys/{campaign_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("surveys:campaign-detail", "GET", "/surveys/{campaign_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("surveys:campaign-detail", "GET", "/surveys/{campaign_draft}/", ok=GLOBAL, hidden=SIGNED_IN - GLOBAL),
+    E("surveys:answer", "GET", "/surveys/{campaign_pa}/answer/{surveyed_p}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A),
+    E("surveys:answer", "GET", "/surveys/{campaign_qb}/answer/{surveyed_q}/", ok={CLIENT_B}, hidden=SIGNED_IN - {CLIENT_B}),
+    E("surveys:answer", "POST", "/surveys/{campaign_pa}/answer/{surveyed_p}/", bad=ONLY_A, hidden=SIGNED_IN - ONLY_A),
+    E("surveys:answer", "POST", "/surveys/{campaign_pa}/answer/{surveyed_p}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A, data=SCORES),
+    E("surveys:campaign-action", "POST", "/surveys/{campaign_draft}/open/", ok=CURATOR, hidden=SIGNED_IN - GLOBAL),
+    E("surveys:campaign-action", "POST", "/surveys/{campaign_pa}/close/", ok=CURATOR, hidden=NOT_PA),
+    E("surveys:campaign-action", "POST", "/surveys/{campaign_qb}/close/", ok=CURATOR, hidden=NOT_QB),
+    # Survey API: the same campaigns; each caller's own answers only; anonymous results.
+    E("surveys-api:campaign-list", "GET", "/api/v1/survey-campaigns/", ok=SIGNED_IN),
+    E("surveys-api:campaign-list", "POST", "/api/v1/survey-campaigns/", bad=CURATOR, data={}),
+    E("surveys-api:campaign-detail", "GET", "/api/v1/survey-campaigns/{campaign_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("surveys-api:campaign-detail", "GET", "/api/v1/survey-campaigns/{campaign_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("surveys-api:campaign-detail", "GET", "/api/v1/survey-campaigns/{campaign_draft}/", ok=GLOBAL, hidden=SIGNED_IN - GLOBAL),
+    E("surveys-api:campaign-open", "POST", "/api/v1/survey-campaigns/{campaign_draft}/open/", ok=CURATOR, hidden=SIGNED_IN - GLOBAL),
+    E("surveys-api:campaign-close", "POST", "/api/v1/survey-campaigns/{campaign_pa}/close/", ok=CURATOR, hidden=NOT_PA),
+    E("surveys-api:campaign-close", "POST", "/api/v1/survey-campaigns/{campaign_qb}/close/", ok=CURATOR, hidden=NOT_QB),
+    E("surveys-api:answer-list", "GET", "/api/v1/survey-answers/", ok=SIGNED_IN),  # rows: one's own
+    E("surveys-api:answer-list", "POST", "/api/v1/survey-answers/", ok=ONLY_A, bad=NOT_PA, data=ANSWER_PA),  # 400 "no such campaign open to you"
+    E("surveys-api:answer-detail", "GET", "/api/v1/survey-answers/{answer_a}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A),
+    E("surveys-api:answer-detail", "PUT", "/api/v1/survey-answers/{answer_a}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A, data=SCORES),
+    E("surveys-api:result-list", "GET", "/api/v1/survey-results/", ok=SIGNED_IN),  # cells scoped
+    E("surveys-api:result-export", "GET", "/api/v1/survey-results/export/", ok=SIGNED_IN),
 ]
 # fmt: on
 
@@ -282,6 +325,7 @@ def _build_world():
         end_date=dt.date(2030, 12, 31), lines=[line("PAY-OFF", provider_code="KJSO")],
     )  # fmt: skip
     notify(users=[users[STAFF_Q]], verb="test", title="For staff of Q only")
+    surveyed = _build_surveys(users, unon, kjso, unep, unama)
     objects = {
         **imports,
         "record_pa": ServiceRecord.objects.get(external_ref="N-1").pk,
@@ -300,11 +344,52 @@ def _build_world():
         "client_b": unama.pk,
         "area": Service.objects.get(code="PAY-OFF").area_id,
         "service": Service.objects.get(code="PAY-OFF").pk,
-        "offering_q": Offering.objects.filter(provider=kjso).first().pk,
+        # Not the one surveyed (deleting that one is refused: 409).
+        "offering_q": Offering.objects.filter(provider=kjso)
+        .exclude(pk=surveyed["surveyed_q"])
+        .first()
+        .pk,
         "standard": MinimumServiceStandard.objects.first().pk,
         "designation_b": Designation.objects.filter(client=unama).first().pk,
+        **surveyed,
     }
     return users, objects
+
+
+def _build_surveys(users, unon, kjso, unep, unama) -> dict:
+    """Open campaigns asking A about P's service and B about Q's, a draft, and an answer
+    of the client A user."""
+    offerings = Offering.objects.select_related("provider__duty_station", "service")
+    offering_p = offerings.get(provider=unon, service__code="CONF-DOC")
+    offering_q = offerings.get(provider=kjso, service__code="PAY-OFF")
+    today = timezone.localdate()
+    campaigns = {
+        key: campaign_create(
+            user=users[CATALOGUE],
+            name=key,
+            opens_on=today - dt.timedelta(days=10),
+            closes_on=today + dt.timedelta(days=60),
+            offerings=[offering],
+            clients=[client],
+        )
+        for key, offering, client in (
+            ("campaign_pa", offering_p, unep),
+            ("campaign_qb", offering_q, unama),
+            ("campaign_draft", offering_p, unep),
+        )
+    }
+    for key in ("campaign_pa", "campaign_qb"):
+        campaigns[key] = campaign_open(campaign=campaigns[key], user=users[CATALOGUE])
+    answer = answer_submit(
+        user=users[CLIENT_A], campaign=campaigns["campaign_pa"], offering=offering_p,
+        data=AnswerInput(4, 4, 4, 4, 4, "Fine."),
+    )  # fmt: skip
+    return {
+        **{key: campaign.pk for key, campaign in campaigns.items()},
+        "surveyed_p": offering_p.pk,
+        "surveyed_q": offering_q.pk,
+        "answer_a": answer.pk,
+    }
 
 
 @dataclass
@@ -354,6 +439,8 @@ def _call(entry: E, clients, users, objects) -> str:
     caller = api if is_api else pages
     kwargs = {"format": "json"} if is_api else {}
     data = entry.data
+    if isinstance(data, dict):
+        data = {k: v.format(**objects) if isinstance(v, str) else v for k, v in data.items()}
     if entry.route == "login" and entry.method == "POST":
         data = {"username": "nobody", "password": "wrong"}
     if entry.route == "api-token":
@@ -408,7 +495,9 @@ def _routes(patterns=None, prefix="", namespace=""):
 
 def _methods(callback) -> set[str]:
     if getattr(callback, "actions", None):  # a DRF viewset route
-        return {m.upper() for m in callback.actions} - {"HEAD"}  # HEAD is GET without a body
+        # HEAD is GET without a body; a method the viewset refuses (405) is no door.
+        allowed = set(callback.cls.http_method_names) - {"head"}
+        return {m.upper() for m in callback.actions if m in allowed}
     cls = callback.view_class
     methods = {m for m in cls.http_method_names if m in PAGE_METHODS and hasattr(cls, m)}
     if getattr(cls, "put", None) is ProcessFormView.put:
