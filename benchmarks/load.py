@@ -83,9 +83,11 @@ URLS = {
         "/api/v1/slas/",
     ),
     "dashboards": (
+        "/dashboards/",  # each role lands on its own dashboard (management sees all)
         "/compliance/",
         "/compliance/?status=breached",
         "/compliance/providers/{provider}/",
+        "/surveys/results/",
     ),
 }
 # Demo logins (seed_demo) by locust user class.
