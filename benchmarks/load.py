@@ -83,7 +83,7 @@ URLS = {
         "/api/v1/slas/",
     ),
     "dashboards": (
-        "/dashboards/",  # each role lands on its own dashboard (management sees all)
+        "{dashboard}",  # the signed-in user's own dashboard (DASHBOARDS)
         "/compliance/",
         "/compliance/?status=breached",
         "/compliance/providers/{provider}/",
@@ -95,6 +95,15 @@ LOGINS = {
     "management": ["demo-management"],
     "provider": ["demo-staff-unon", "demo-staff-kjso", "demo-manager-unon"],
     "client": ["demo-client-unep", "demo-client-unama"],
+}
+# Each login's own dashboard: ``{dashboard}`` in URLS (another's would answer 404).
+DASHBOARDS = {
+    "demo-management": "/dashboards/",
+    "demo-staff-unon": "/dashboards/providers/UNON/",
+    "demo-manager-unon": "/dashboards/providers/UNON/",
+    "demo-staff-kjso": "/dashboards/providers/KJSO/",
+    "demo-client-unep": "/dashboards/clients/UNEP/",
+    "demo-client-unama": "/dashboards/clients/UNAMA/",
 }
 THINK_TIME = (0.5, 1.5)
 PERCENTILES = (50, 95, 99)
@@ -363,6 +372,7 @@ def main() -> None:
                     "urls": URLS,
                     "values": values,
                     "logins": LOGINS,
+                    "dashboards": DASHBOARDS,
                     "password": "demo-portal-2026",
                     "think_time": THINK_TIME,
                     "users": args.users,

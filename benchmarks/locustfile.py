@@ -94,6 +94,7 @@ class PortalUser(HttpUser):
 
     def on_start(self):
         username = random.choice(PLAN["logins"][self.role])
+        self.dashboard = PLAN["dashboards"][username]
         self.client.get("/accounts/login/", name="sign-in form")
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post(
@@ -118,6 +119,7 @@ class PortalUser(HttpUser):
             raise StopUser
         group, template = random.choice(REQUESTS)
         values = {key: random.choice(choices) for key, choices in PLAN["values"].items()}
+        values["dashboard"] = self.dashboard
         with self.client.get(
             template.format(**values),
             name=f"{group} {template}",
