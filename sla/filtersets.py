@@ -21,6 +21,7 @@ from .choices import (
     SlaStatus,
 )
 from .models import ComplianceResult, RecordImport, ServiceRecord, Sla
+from .models.compliance import WITHHELD_RESULTS
 
 MONTH_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Use YYYY-MM, e.g. 2026-02.")
 
@@ -136,7 +137,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")
     scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)
-    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices)
+    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_status")
     kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
     area = CodeChoiceFilter(
         field_name="service__area", queryset=FunctionalArea.objects.all(), label="Area"
@@ -157,3 +158,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
 
     def filter_region(self, qs, name, value):
         return qs.filter(region_q(value)) if value else qs
+
+    def filter_status(self, qs, name, value):
+        # Survey anonymity: a withheld status must not be found by filtering on it either.
+        return qs.filter(status=value).exclude(WITHHELD_RESULTS) if value else qs
