@@ -2,6 +2,7 @@ import datetime as dt
 
 import django_filters
 from django.core.validators import RegexValidator
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from catalogue.choices import MeasureKind
@@ -123,6 +124,23 @@ class SlaFilterSet(django_filters.FilterSet):
         )
 
 
+class WithheldLastOrdering(django_filters.OrderingFilter):
+    """Sorting on eligible or status sorts withheld figures (survey anonymity) as blanks,
+    last, so that the order does not give them away."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if name not in ("eligible", "status"):
+            return value
+        shown = Case(
+            When(WITHHELD_RESULTS, then=Value(None)),
+            default=F(name),
+            output_field=ComplianceResult._meta.get_field(name),
+        )
+        return shown.desc(nulls_last=True) if value.startswith("-") else shown.asc(nulls_last=True)
+
+
 class ComplianceResultFilterSet(django_filters.FilterSet):
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
     client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
@@ -148,7 +166,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     client_type = django_filters.ChoiceFilter(
         choices=EntityType.choices, field_name="client__type", label="Client type"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = WithheldLastOrdering(
         fields=(("period", "period"), ("eligible", "eligible"), ("status", "status"))
     )
 

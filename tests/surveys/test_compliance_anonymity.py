@@ -71,6 +71,18 @@ class TestApi:
         results = satisfaction_results(api_as(Role.MANAGEMENT), status="breached")
         assert set(results) == {("mss", "2026-01")}
 
+    @pytest.mark.parametrize("ordering", ["status", "-status", "eligible", "-eligible"])
+    def test_sorting_puts_hidden_figures_last_whatever_they_are(self, computed, ordering):
+        body = (
+            api_as(Role.MANAGEMENT)
+            .get(
+                "/api/v1/compliance/",
+                {"provider": "UNON", "kind": "satisfaction", "ordering": ordering},
+            )
+            .json()
+        )
+        assert [r["figures_withheld"] for r in body["results"]] == [False, True, True, True]
+
     def test_summary_hides_groups_of_satisfaction_results_below_five_answers(self, computed):
         api = api_as(Role.MANAGEMENT)
         params = {"provider": "UNON", "kind": "satisfaction", "period": "2026-01"}
