@@ -36,9 +36,11 @@ from catalogue.choices import MeasureKind
 from catalogue.models import Designation, MinimumServiceStandard, Service
 from core.clock import clock_due_at
 from providers.models import ServiceProvider
-from sla.choices import ComplianceScope, ComplianceStatus, RecordStatus, SlaStatus
+from sla.choices import ComplianceScope, RecordStatus, SlaStatus
 from sla.models import ComplianceResult, ServiceRecord, Sla
+from sla.models.compliance import WITHHELD_NOTE, figures_withheld
 from sla.selectors import open_breaches, record_queryset, records_url
+from sla.selectors.compliance import BREACHED_SHOWN
 
 from .tables import Cell, Column, Table, band, pct, pct_text
 
@@ -119,10 +121,22 @@ def _path(name: str) -> str:
 
 
 def _attainment_cell(totals: Totals, href: str = "", coloured: bool = False) -> Cell:
+    if totals.figures_withheld:
+        return _withheld_cell(href)
     value = totals.attainment
     return Cell(
         value, pct_text(value), href=href, css=band(value, totals.target) if coloured else ""
     )
+
+
+def _withheld_cell(href: str = "") -> Cell:
+    """Survey anonymity: no figure (blank in the exports), and why."""
+    return Cell(None, WITHHELD_NOTE, href=href, css="heat-none")
+
+
+def _count_cell(totals: Totals, value: int, href: str = "") -> Cell:
+    """An eligible or met count, unless the totals' figures are withheld."""
+    return _withheld_cell() if totals.figures_withheld else Cell(value, href=href)
 
 
 # --------------------------------------------------------------------------------------
@@ -159,14 +173,21 @@ class Totals:
     breached: int = 0
     weighted: Decimal = Decimal(0)
     overdue: int = 0
+    only_satisfaction: bool = True  # until a fact of another kind is added
 
     def add(self, fact: Fact) -> None:
+        self.only_satisfaction = self.only_satisfaction and fact.kind == SATISFACTION
         self.results += fact.results
         self.eligible += fact.eligible
         self.met += fact.met
         self.breached += fact.breached
         self.weighted += fact.weighted
         self.overdue += fact.overdue
+
+    @property
+    def figures_withheld(self) -> bool:
+        """Survey anonymity: satisfaction results alone, from too few answers."""
+        return figures_withheld(only_satisfaction=self.only_satisfaction, eligible=self.eligible)
 
     @property
     def attainment(self) -> Decimal | None:
@@ -195,7 +216,7 @@ def facts(results: QuerySet[ComplianceResult], *, months: list[dt.date]) -> list
             n=Count("id"),
             eligible_sum=Sum("eligible"),
             met_sum=Sum("met"),
-            breached=Count("id", filter=Q(status=ComplianceStatus.BREACHED)),
+            breached=BREACHED_SHOWN,
             overdue=Sum("overdue_open"),
         )
     )
@@ -326,11 +347,18 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
             if totals is None:
                 line.append(Cell(None, "—", css="heat-none"))
                 continue
+            href = results_url(drill, provider=code, area=area_code, **period)
+            if totals.figures_withheld:
+                line.append(_withheld_cell(href))
+                table.export_rows.append(
+                    [code, area_code, totals.results, None, None, None, None, None, None]
+                )
+                continue
             line.append(
                 Cell(
                     totals.attainment,
                     pct_text(totals.attainment),
-                    href=results_url(drill, provider=code, area=area_code, **period),
+                    href=href,
                     css=band(totals.attainment, totals.target),
                     note=f"{totals.breached} breached" if totals.breached else "",
                 )
@@ -413,8 +441,8 @@ def by_kind(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
                 Cell(kind, kind_label(kind)),
                 Cell(scope, scope_label(scope)),
                 Cell(totals.results, href=results_url(drill, **params)),
-                Cell(totals.eligible),
-                Cell(totals.met),
+                _count_cell(totals, totals.eligible),
+                _count_cell(totals, totals.met),
                 _attainment_cell(totals),
                 Cell(totals.breached, href=results_url(drill, status="breached", **params)),
             ]
@@ -572,10 +600,12 @@ def misses_by_client(
         .order_by()
         .values("client__code", "client__name")
         .annotate(
+            # Note: first, while "eligible" still names the field, not its sum.
+            breached=BREACHED_SHOWN,
             n=Count("id"),
             eligible=Sum("eligible"),
             met=Sum("met"),
-            breached=Count("id", filter=Q(status=ComplianceStatus.BREACHED)),
+            others=Count("id", filter=~Q(kind=SATISFACTION)),
         )
         .order_by("-breached", "client__code")[:TOP]
     )
@@ -588,6 +618,7 @@ def misses_by_client(
                 eligible=row["eligible"] or 0,
                 met=row["met"] or 0,
                 breached=row["breached"],
+                only_satisfaction=not row["others"],
             ),
         )
         for row in rows
@@ -693,8 +724,8 @@ def compliance_by_service(data: Facts, *, months: list[dt.date], drill: dict) ->
                 Cell(code, note=service_names.get(code, "")),
                 Cell(scope, against),
                 Cell(totals.results, href=results_url(drill, **params)),
-                Cell(totals.eligible),
-                Cell(totals.met),
+                _count_cell(totals, totals.eligible),
+                _count_cell(totals, totals.met),
                 _attainment_cell(totals, coloured=True),
                 Cell(totals.breached, href=results_url(drill, status="breached", **params)),
             ]
@@ -760,8 +791,8 @@ def satisfaction(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
             [
                 Cell(code),
                 Cell(totals.results, href=results_url(drill, **params)),
-                Cell(totals.eligible),
-                Cell(totals.met),
+                _count_cell(totals, totals.eligible),
+                _count_cell(totals, totals.met),
                 _attainment_cell(totals, coloured=True),
                 Cell(totals.breached, href=results_url(drill, status="breached", **params)),
             ]

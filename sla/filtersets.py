@@ -2,6 +2,7 @@ import datetime as dt
 
 import django_filters
 from django.core.validators import RegexValidator
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from catalogue.choices import MeasureKind
@@ -21,6 +22,7 @@ from .choices import (
     SlaStatus,
 )
 from .models import ComplianceResult, RecordImport, ServiceRecord, Sla
+from .models.compliance import WITHHELD_RESULTS
 
 MONTH_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Use YYYY-MM, e.g. 2026-02.")
 
@@ -122,6 +124,23 @@ class SlaFilterSet(django_filters.FilterSet):
         )
 
 
+class WithheldLastOrdering(django_filters.OrderingFilter):
+    """Sorting on eligible or status sorts withheld figures (survey anonymity) as blanks,
+    last, so that the order does not give them away."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if name not in ("eligible", "status"):
+            return value
+        shown = Case(
+            When(WITHHELD_RESULTS, then=Value(None)),
+            default=F(name),
+            output_field=ComplianceResult._meta.get_field(name),
+        )
+        return shown.desc(nulls_last=True) if value.startswith("-") else shown.asc(nulls_last=True)
+
+
 class ComplianceResultFilterSet(django_filters.FilterSet):
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
     client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
@@ -136,7 +155,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")
     scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)
-    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices)
+    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_status")
     kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
     area = CodeChoiceFilter(
         field_name="service__area", queryset=FunctionalArea.objects.all(), label="Area"
@@ -147,7 +166,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     client_type = django_filters.ChoiceFilter(
         choices=EntityType.choices, field_name="client__type", label="Client type"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = WithheldLastOrdering(
         fields=(("period", "period"), ("eligible", "eligible"), ("status", "status"))
     )
 
@@ -157,3 +176,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
 
     def filter_region(self, qs, name, value):
         return qs.filter(region_q(value)) if value else qs
+
+    def filter_status(self, qs, name, value):
+        # Survey anonymity: a withheld status must not be found by filtering on it either.
+        return qs.filter(status=value).exclude(WITHHELD_RESULTS) if value else qs

@@ -12,12 +12,21 @@ from accounts.selectors import user_scope
 from core.api.serializers import CodeRelatedField
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
+from surveys.choices import MIN_ANSWERS_SHOWN
 
+from ..choices import ComplianceStatus
 from ..filtersets import ComplianceResultFilterSet
 from ..models import ComplianceResult
+from ..models.compliance import WITHHELD_NOTE
 from ..selectors import compliance_queryset, compliance_summary, last_computed_at, records_url
 from ..selectors.compliance import GROUPS
 from ..services.compliance import shards_to_compute
+
+WITHHELD_HELP = (
+    "Survey anonymity: true for satisfaction figures from 1 to "
+    f"{MIN_ANSWERS_SHOWN - 1} answers ({WITHHELD_NOTE}); eligible, met, attainment and "
+    "status are then null."
+)
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
@@ -30,7 +39,26 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
     sla = serializers.IntegerField(source="sla_id", allow_null=True)
     sla_number = serializers.SerializerMethodField()
     period = serializers.SerializerMethodField()
-    attainment = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True)
+    eligible = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=f"null when figures_withheld. {WITHHELD_HELP}"
+    )
+    met = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="null when figures_withheld."
+    )
+    attainment = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="met / eligible; null when nothing was eligible or figures_withheld.",
+    )
+    status = serializers.ChoiceField(
+        choices=ComplianceStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="null when figures_withheld.",
+    )
+    figures_withheld = serializers.BooleanField(read_only=True, help_text=WITHHELD_HELP)
     records = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,12 +81,19 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
             "met",
             "attainment",
             "status",
+            "figures_withheld",
             "provisional",
             "overdue_open",
             "computed_at",
             "records",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.figures_withheld:
+            data.update(eligible=None, met=None, attainment=None, status=None)
+        return data
 
     def get_period(self, obj) -> str:
         return f"{obj.period:%Y-%m}"
@@ -105,12 +140,15 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
                         "code": serializers.CharField(),
                         "name": serializers.CharField(),
                         "results": serializers.IntegerField(),
-                        "eligible": serializers.IntegerField(),
-                        "met": serializers.IntegerField(),
+                        "eligible": serializers.IntegerField(allow_null=True),
+                        "met": serializers.IntegerField(allow_null=True),
                         "attainment": serializers.DecimalField(
                             max_digits=6, decimal_places=4, allow_null=True
                         ),
-                        "breached": serializers.IntegerField(),
+                        "breached": serializers.IntegerField(allow_null=True),
+                        "figures_withheld": serializers.BooleanField(
+                            help_text=WITHHELD_HELP.replace("status", "breached")
+                        ),
                         "overdue_open": serializers.IntegerField(),
                     },
                     many=True,
@@ -142,10 +180,11 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
                         "code": r.code,
                         "name": r.name,
                         "results": r.results,
-                        "eligible": r.eligible,
-                        "met": r.met,
-                        "attainment": r.attainment,
-                        "breached": r.breached,
+                        "eligible": None if r.figures_withheld else r.eligible,
+                        "met": None if r.figures_withheld else r.met,
+                        "attainment": None if r.figures_withheld else r.attainment,
+                        "breached": None if r.figures_withheld else r.breached,
+                        "figures_withheld": r.figures_withheld,
                         "overdue_open": r.overdue_open,
                     }
                     for r in rows

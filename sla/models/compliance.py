@@ -3,8 +3,28 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
+
+from catalogue.choices import MeasureKind
+from surveys.choices import MIN_ANSWERS_SHOWN
 
 from ..choices import ComplianceScope, ComplianceStatus, RunStatus
+
+# Survey anonymity (the threshold of the survey results pages): a satisfaction figure from
+# fewer than MIN_ANSWERS_SHOWN answers would let anyone read off individual answers, so
+# its eligible, met, attainment and status are withheld wherever results are shown. The
+# stored numbers stay as DOMAIN §5 defines them; only what is shown changes.
+WITHHELD_NOTE = f"fewer than {MIN_ANSWERS_SHOWN} answers"
+
+
+def figures_withheld(*, only_satisfaction: bool, eligible: int | None) -> bool:
+    """Whether the figures of a result, or of a sum of results, are withheld: they come
+    from satisfaction results alone and count 1 to MIN_ANSWERS_SHOWN - 1 answers."""
+    return only_satisfaction and 0 < (eligible or 0) < MIN_ANSWERS_SHOWN
+
+
+# The same rule for one result, as a filter (breach lists, status filters).
+WITHHELD_RESULTS = Q(kind=MeasureKind.SATISFACTION, eligible__gt=0, eligible__lt=MIN_ANSWERS_SHOWN)
 
 
 class ComplianceResult(models.Model):
@@ -68,6 +88,16 @@ class ComplianceResult(models.Model):
         if not self.eligible:
             return None
         return (Decimal(self.met) / Decimal(self.eligible)).quantize(Decimal("0.0001"))
+
+    # For templates: {{ result.WITHHELD_NOTE }}.
+    WITHHELD_NOTE = WITHHELD_NOTE
+
+    @property
+    def figures_withheld(self) -> bool:
+        """Survey anonymity: see ``figures_withheld``."""
+        return figures_withheld(
+            only_satisfaction=self.kind == MeasureKind.SATISFACTION, eligible=self.eligible
+        )
 
 
 class ComplianceRun(models.Model):

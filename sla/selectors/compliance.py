@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.selectors import user_scope
+from catalogue.choices import MeasureKind
 from catalogue.models import Designation
 
 from ..choices import ComplianceScope, ComplianceStatus
 from ..models import ComplianceResult, ComplianceRun, PendingCompliance
+from ..models.compliance import WITHHELD_RESULTS, figures_withheld
 
 GROUPS = {
     "provider": ("provider__code", "provider__name"),
@@ -55,12 +57,23 @@ class SummaryRow:
     met: int
     breached: int
     overdue_open: int
+    only_satisfaction: bool = False
+
+    @property
+    def figures_withheld(self) -> bool:
+        """Survey anonymity: a group of satisfaction results alone with too few answers."""
+        return figures_withheld(only_satisfaction=self.only_satisfaction, eligible=self.eligible)
 
     @property
     def attainment(self) -> Decimal | None:
         if not self.eligible:
             return None
         return (Decimal(self.met) / Decimal(self.eligible)).quantize(Decimal("0.0001"))
+
+
+# Breached results, less those whose status is withheld (survey anonymity), so that a count
+# never reveals what the results it opens do not show.
+BREACHED_SHOWN = Count("id", filter=Q(status=ComplianceStatus.BREACHED) & ~WITHHELD_RESULTS)
 
 
 def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) -> list[SummaryRow]:
@@ -70,11 +83,13 @@ def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) ->
         results.order_by()
         .values(code, name)
         .annotate(
+            # Note: first, while "eligible" still names the field, not its sum.
+            breached=BREACHED_SHOWN,
             results=Count("id"),
             eligible=Sum("eligible"),
             met=Sum("met"),
-            breached=Count("id", filter=Q(status=ComplianceStatus.BREACHED)),
             overdue_open=Sum("overdue_open"),
+            others=Count("id", filter=~Q(kind=MeasureKind.SATISFACTION)),
         )
         .order_by(code)
     )
@@ -87,6 +102,7 @@ def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) ->
             met=row["met"] or 0,
             breached=row["breached"],
             overdue_open=row["overdue_open"] or 0,
+            only_satisfaction=not row["others"],
         )
         for row in rows
     ]
@@ -188,9 +204,11 @@ def _measure_detail(result: ComplianceResult) -> str:
 
 def open_breaches(*, results: QuerySet[ComplianceResult]) -> QuerySet[ComplianceResult]:
     """Breached results of closed months, and provisional ones that can no longer recover
-    (those the engine has notified), newest first."""
+    (those the engine has notified), newest first. Satisfaction results from too few
+    answers are left out (survey anonymity: their status is not shown)."""
     return (
         results.filter(status=ComplianceStatus.BREACHED)
+        .exclude(WITHHELD_RESULTS)
         .filter(Q(provisional=False) | Q(breach_notified_at__isnull=False))
         .order_by("-period", "provider__code", "standard__code")
     )

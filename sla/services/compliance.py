@@ -51,6 +51,7 @@ from ..models import (
     ServiceRecord,
     Sla,
 )
+from ..models.compliance import WITHHELD_RESULTS
 
 # --- months -----------------------------------------------------------------------------
 
@@ -807,8 +808,12 @@ def _notify_breaches(keys: list[str]) -> None:
             audiences[key] = users
         return audiences[key]
 
-    for result in ComplianceResult.objects.filter(key__in=keys).select_related(
-        "provider", "client", "standard", "sla__agreement"
+    # Survey anonymity: a satisfaction breach from too few answers is not announced (its
+    # status is not shown anywhere; "1 of 2 met" would give the answers away).
+    for result in (
+        ComplianceResult.objects.filter(key__in=keys)
+        .exclude(WITHHELD_RESULTS)
+        .select_related("provider", "client", "standard", "sla__agreement")
     ):
         users = audience(result.provider, result.client)
         if not users:

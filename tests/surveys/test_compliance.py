@@ -169,4 +169,6 @@ def test_the_compliance_api_serves_satisfaction_beside_the_other_kinds(world, an
     assert by_scope["mss"]["kind"] == "satisfaction"
     assert (by_scope["mss"]["eligible"], by_scope["mss"]["met"]) == (6, 4)
     assert by_scope["mss"]["records"].startswith("/surveys/results/?provider=UNON")
-    assert (by_scope["sla"]["eligible"], by_scope["sla"]["met"]) == (3, 2)
+    # 3 answers: withheld from the provider (survey anonymity), though stored as 3 and 2.
+    assert (by_scope["sla"]["eligible"], by_scope["sla"]["met"]) == (None, None)
+    assert by_scope["sla"]["figures_withheld"] is True
