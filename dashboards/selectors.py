@@ -786,6 +786,8 @@ def satisfaction(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
     period = _period_params(months)
     for code in sorted(groups):
         totals = groups[code]
+        if not totals.eligible:
+            continue  # no answers in these months (its results say no_data)
         params = {"provider": code, "kind": SATISFACTION, **period}
         table.rows.append(
             [

@@ -137,8 +137,8 @@ class SlaWriteSerializer(serializers.Serializer):
     """A draft: the client entity, the period and the lines (services from the provider's
     own offerings, with targets that may be stricter than the standards)."""
 
-    provider = serializers.SlugRelatedField(slug_field="code", queryset=ServiceProvider.objects)
-    client = serializers.SlugRelatedField(slug_field="code", queryset=ClientEntity.objects)
+    provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
+    client = CodeRelatedField(queryset=ClientEntity.objects.all())
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)

@@ -108,9 +108,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
 
 class ComputeSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
-    provider = serializers.SlugRelatedField(
-        slug_field="code", queryset=ServiceProvider.objects, required=False
-    )
+    provider = CodeRelatedField(queryset=ServiceProvider.objects.all(), required=False)
 
 
 @extend_schema(tags=["compliance"])
