@@ -23,11 +23,13 @@ def _enqueue_after_commit(duty_station_id: int) -> None:
         stations: set[int] = set()
 
         def callback():
-            from .tasks import recompute_calendar_records
+            from .tasks import recompute_calendar_records, send_on_commit
 
             _local.callback = None
             for station_id in sorted(stations):
-                recompute_calendar_records.delay(station_id)
+                # The calendar change is committed already: a broker that cannot be
+                # reached is logged rather than turned into a server error.
+                send_on_commit(recompute_calendar_records, station_id)
 
         callback.stations = stations
         _local.callback = callback

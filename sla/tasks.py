@@ -126,25 +126,35 @@ def compute_recent_compliance() -> int:
     return enqueue_shards(recent_shards(), "nightly")
 
 
-def start_import_step(task, record_import_id: int) -> bool:
-    """Send an import's next step (``validate_record_import`` or ``apply_record_import``)
-    once the current transaction commits, or now outside one. If the broker cannot be
-    reached, the import says so (``record_import_not_started``) instead of waiting for ever.
-    Returns False if the step could not be sent (known at once outside a transaction)."""
+def send_on_commit(task, *args, if_unreachable=None) -> dict:
+    """Send ``task(*args)`` once the current transaction commits (now, outside one). A
+    broker that cannot be reached is logged and handed to ``if_unreachable()`` instead of
+    failing the request that caused the task. Returns ``{"sent": bool}``, settled at once
+    outside a transaction (the pages and the API run outside one)."""
     outcome = {"sent": True}
 
     def send() -> None:
         try:
-            task.delay(record_import_id)
+            task.delay(*args)
         except BrokerUnavailable as exc:
-            logger.warning(
-                "Import %s not started, the broker is unreachable: %s", record_import_id, exc
-            )
+            logger.warning("%s%r not sent, the broker is unreachable: %s", task.name, args, exc)
             outcome["sent"] = False
-            record_import_not_started(record_import_id=record_import_id)
+            if if_unreachable is not None:
+                if_unreachable()
 
     transaction.on_commit(send)
-    return outcome["sent"]
+    return outcome
+
+
+def start_import_step(task, record_import_id: int) -> bool:
+    """Send an import's next step (``validate_record_import`` or ``apply_record_import``).
+    If the broker cannot be reached, the import says so (``record_import_not_started``)
+    instead of waiting for ever; returns False then."""
+    return send_on_commit(
+        task,
+        record_import_id,
+        if_unreachable=lambda: record_import_not_started(record_import_id=record_import_id),
+    )["sent"]
 
 
 def compliance_catch_up() -> None:
@@ -155,11 +165,4 @@ def compliance_catch_up() -> None:
     records, so a broker that cannot be reached only delays the figures: the records stay
     stored and the scheduled ``compute_pending`` run catches up once the broker is back.
     """
-    transaction.on_commit(_enqueue_pending)
-
-
-def _enqueue_pending() -> None:
-    try:
-        compute_pending_compliance.delay()
-    except BrokerUnavailable as exc:
-        logger.warning("Compliance left pending, the broker is unreachable: %s", exc)
+    send_on_commit(compute_pending_compliance)
