@@ -96,23 +96,45 @@ def campaign_create(
     return campaign
 
 
+# A move of the life cycle: (from, to) -> (what the refusal says, its error, stamp field).
+MOVES = {
+    (CampaignStatus.DRAFT, CampaignStatus.OPEN): (
+        "Only a draft campaign can be opened",
+        "not a draft",
+        "opened_at",
+    ),
+    (CampaignStatus.OPEN, CampaignStatus.CLOSED): (
+        "Only an open campaign can be closed",
+        "not open",
+        "closed_at",
+    ),
+}
+
+
+def _move(campaign: Campaign, user, source: str, target: str, now: dt.datetime) -> Campaign:
+    """Move a campaign from ``source`` to ``target`` under a row lock (catalogue managers,
+    or the scheduler when ``user`` is None); call inside a transaction."""
+    if user is not None:
+        require_curator(user)
+    refusal, error, stamp = MOVES[source, target]
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != source:
+        raise ApplicationError(
+            f"{refusal}; this one is {campaign.get_status_display().lower()}.",
+            {"status": [error]},
+        )
+    campaign.status = target
+    setattr(campaign, stamp, now)
+    campaign.save(update_fields=["status", stamp])
+    return campaign
+
+
 def campaign_open(*, campaign: Campaign, user=None, now: dt.datetime | None = None) -> Campaign:
     """Open a draft campaign and invite the focal points of every invited entity (in the
     app and by e-mail). ``user=None`` is the scheduler."""
-    if user is not None:
-        require_curator(user)
     now = now or timezone.now()
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.status != CampaignStatus.DRAFT:
-            raise ApplicationError(
-                "Only a draft campaign can be opened; this one is "
-                f"{campaign.get_status_display().lower()}.",
-                {"status": ["not a draft"]},
-            )
-        campaign.status = CampaignStatus.OPEN
-        campaign.opened_at = now
-        campaign.save(update_fields=["status", "opened_at"])
+        campaign = _move(campaign, user, CampaignStatus.DRAFT, CampaignStatus.OPEN, now)
         invited = _invite(campaign, now)
     transaction.on_commit(lambda: _notify_invited(campaign, invited))
     return campaign
@@ -163,20 +185,9 @@ def _notify_invited(campaign: Campaign, users) -> None:
 def campaign_close(*, campaign: Campaign, user=None, now: dt.datetime | None = None) -> Campaign:
     """Close an open campaign: answers are final, and the months they count in are
     computed again. ``user=None`` is the scheduler (after the closing date)."""
-    if user is not None:
-        require_curator(user)
     now = now or timezone.now()
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.status != CampaignStatus.OPEN:
-            raise ApplicationError(
-                "Only an open campaign can be closed; this one is "
-                f"{campaign.get_status_display().lower()}.",
-                {"status": ["not open"]},
-            )
-        campaign.status = CampaignStatus.CLOSED
-        campaign.closed_at = now
-        campaign.save(update_fields=["status", "closed_at"])
+        campaign = _move(campaign, user, CampaignStatus.OPEN, CampaignStatus.CLOSED, now)
         _mark_months(
             campaign.answers.order_by().values_list("provider_id", "answer_month").distinct()
         )
