@@ -116,7 +116,13 @@ class ComplianceRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["provider", "period", "-started_at"])]
+        indexes = [
+            models.Index(fields=["provider", "period", "-started_at"]),
+            # "computed N minutes ago" on every compliance page and dashboard (the latest
+            # finished run, overall or of some providers) without reading every run.
+            models.Index(fields=["finished_at"], name="sla_run_finished_idx"),
+            models.Index(fields=["provider", "finished_at"], name="sla_run_provider_finished_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.period:%Y-%m} {self.status}"
