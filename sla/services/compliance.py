@@ -15,6 +15,7 @@ marks in place and is simply redone.
 
 import bisect
 import datetime as dt
+import json
 import time
 import zlib
 from contextlib import contextmanager
@@ -311,66 +312,133 @@ def _hash_plan(cursor):
 
 def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     """(eligible, met) per measure key for the record-based kinds, over all the providers
-    and months at once: one aggregate of the completed records by (test, month, SLA
-    client), where a test is a distinct (provider, service, kind, clock, threshold) and the
-    client is kept only for the clients an SLA measures; standards add up the clients,
-    targets take theirs. Targets whose SLA version covers part of a month count their
-    window apart."""
+    and months at once, in one pass over the completed records.
+
+    Each record is read once and grouped by (provider, service, month, SLA client): the
+    client is kept only for the clients an SLA measures. Beside the count and the records
+    without defect, the group counts the records within each distinct timeliness
+    threshold of its service, one column per threshold (``w1…`` on the working clock,
+    ``c1…`` on the calendar clock). Standards add up the clients, targets take theirs.
+    Targets whose SLA version covers part of a month count their window apart."""
     full = [m for m in measures if m.full_month]
     totals = _window_totals([m for m in measures if not m.full_month])
     if not full:
         return totals
-    tests: dict[tuple, int] = {}
+    # Per (provider, service): its distinct thresholds on each clock, a column each.
+    columns: dict[tuple, tuple[dict, dict]] = {}
     for m in full:
-        tests.setdefault(_test_of(m), len(tests))
+        working, calendar = columns.setdefault((m.provider_id, m.service_id), ({}, {}))
+        if m.kind == MeasureKind.TIMELINESS:
+            slots = working if uses_working_time(m.clock) else calendar
+            slots.setdefault(m.threshold_seconds, len(slots))
+    # Widths rounded up to a power of two, so the statement takes few distinct texts.
+    width_w = _padded(max(len(w) for w, _ in columns.values()))
+    width_c = _padded(max(len(c) for _, c in columns.values()))
+    services = sorted(columns)
+    rows = []
+    for sid, pair in enumerate(services):
+        working, calendar = columns[pair]
+        rows.append(
+            (
+                sid,
+                *pair,
+                *_slots(working, width_w),
+                *_slots(calendar, width_c),
+            )
+        )
+    names = [f"w{i}" for i in range(width_w)] + [f"c{i}" for i in range(width_c)]
+    s_sql, s_params = _constant_table(
+        "s",
+        ["sid", "provider_id", "service_id", *names],
+        ["bigint"] * (3 + len(names)),
+        rows,
+    )
     pairs = sorted(
         {(m.provider_id, m.service_id, m.client_id) for m in full if m.client_id is not None}
-    )
-    t_sql, t_params = _constant_table(
-        "t",
-        ["tid", "provider_id", "service_id", "kind", "use_working", "thr"],
-        ["bigint", "bigint", "bigint", "text", "bigint", "bigint"],
-        [(tid, *test) for test, tid in tests.items()],
     )
     c_sql, c_params = _constant_table(
         "c", ["provider_id", "service_id", "client_id"], ["bigint", "bigint", "bigint"], pairs
     )
+    within = [
+        f"SUM(CASE WHEN r.elapsed_working_seconds <= s.w{i} THEN 1 ELSE 0 END)"
+        for i in range(width_w)
+    ] + [
+        f"SUM(CASE WHEN r.elapsed_calendar_seconds <= s.c{i} THEN 1 ELSE 0 END)"
+        for i in range(width_c)
+    ]
     provider_ids = sorted({m.provider_id for m in full})
-    service_ids = sorted({m.service_id for m in full})
     months = sorted({m.month for m in full})
+    where = ["r.status = %s", "r.completed_month >= %s", "r.completed_month <= %s"]
+    params = [*s_params, *c_params, RecordStatus.COMPLETED, months[0], months[-1]]
+    if len(provider_ids) == 1:
+        # One provider's months (a pending run) read through the (provider, service,
+        # completed_month) index; across providers the join to ``s`` does the selecting,
+        # and a list here would only cost a lookup per record.
+        service_ids = sorted({m.service_id for m in full})
+        where.append(
+            f"r.provider_id = %s AND r.service_id IN ({', '.join(['%s'] * len(service_ids))})"
+        )
+        params += [*provider_ids, *service_ids]
     records = ServiceRecord._meta.db_table
     # completed_month is the provider's local month of completion (kept so on import and
     # whenever the calendar changes): the month a record counts in. Shards not asked for
-    # (other months of a provider in the batch) are counted and left unused.
+    # (other months of a provider in the batch) are counted and left unused. The SLA
+    # client is a hashed look-up, not a join: the planner cannot size the constant
+    # tables, and a misjudged outer join would hash the million records.
     sql = f"""
-        WITH {t_sql}, {c_sql}
-        SELECT t.tid, r.completed_month, c.client_id, COUNT(*), SUM({_MET.format(t="t")})
+        WITH {s_sql}, {c_sql}
+        SELECT s.sid, r.completed_month,
+            CASE WHEN (r.provider_id, r.service_id, r.client_id) IN
+                (SELECT provider_id, service_id, client_id FROM c) THEN r.client_id END
+                AS sla_client,
+            COUNT(*),
+            SUM(CASE WHEN r.defective THEN 0 ELSE 1 END){"".join(", " + w for w in within)}
         FROM {records} r
-        JOIN t ON t.provider_id = r.provider_id AND t.service_id = r.service_id
-        LEFT JOIN c ON c.provider_id = r.provider_id AND c.service_id = r.service_id
-            AND c.client_id = r.client_id
-        WHERE r.status = %s
-            AND r.provider_id IN ({", ".join(["%s"] * len(provider_ids))})
-            AND r.service_id IN ({", ".join(["%s"] * len(service_ids))})
-            AND r.completed_month IN ({", ".join(["%s"] * len(months))})
-        GROUP BY t.tid, r.completed_month, c.client_id
+        JOIN s ON s.provider_id = r.provider_id AND s.service_id = r.service_id
+        WHERE {" AND ".join(where)}
+        GROUP BY s.sid, r.completed_month, sla_client
     """  # noqa: S608
-    # The service list lets a provider's month use the (provider, service, month) index.
-    params = [*t_params, *c_params, RecordStatus.COMPLETED, *provider_ids, *service_ids, *months]
-    by_test: dict[tuple, list] = {}
     with connection.cursor() as cursor, _hash_plan(cursor):
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    for tid, month, client_id, eligible, met in found:
+    groups: dict[tuple, list] = {}  # (sid, month, client or None) -> the group's sums
+    for sid, month, client_id, *sums in found:
         month = _as_date(month)
         for client in (None, client_id) if client_id else (None,):
-            counts = by_test.setdefault((tid, month, client), [0, 0])
-            counts[0] += int(eligible)
-            counts[1] += int(met)
+            counts = groups.get((sid, month, client))
+            if counts is None:
+                groups[sid, month, client] = [int(v or 0) for v in sums]
+            else:
+                for i, v in enumerate(sums):
+                    counts[i] += int(v or 0)
+    sid_of = {pair: sid for sid, pair in enumerate(services)}
+    none = [0] * (2 + width_w + width_c)
     for m in full:
-        eligible, met = by_test.get((tests[_test_of(m)], m.month, m.client_id), (0, 0))
-        totals[m.key] = (eligible, met)
+        pair = (m.provider_id, m.service_id)
+        sums = groups.get((sid_of[pair], m.month, m.client_id), none)
+        if m.kind == MeasureKind.ACCURACY:
+            met = sums[1]
+        elif uses_working_time(m.clock):
+            met = sums[2 + columns[pair][0][m.threshold_seconds]]
+        else:
+            met = sums[2 + width_w + columns[pair][1][m.threshold_seconds]]
+        totals[m.key] = (sums[0], met)
     return totals
+
+
+def _padded(width: int) -> int:
+    padded = 1
+    while padded < width:
+        padded *= 2
+    return padded if width else 0
+
+
+def _slots(thresholds: dict[int, int], width: int) -> list[int | None]:
+    """Thresholds by their column, the unused columns NULL (never met)."""
+    slots: list[int | None] = [None] * width
+    for seconds, column in thresholds.items():
+        slots[column] = seconds
+    return slots
 
 
 def _window_row(m: Measure) -> tuple:
@@ -464,18 +532,118 @@ class OpenRecord:
     service_id: int
     client_id: int
     received_at: dt.datetime
-    pauses: list
+    pauses: list  # (start, end) instants; empty for most records
+
+
+def _rows_with_instants(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` query of plain columns. On PostgreSQL they are read
+    with psycopg's own (compiled) timestamptz loader: Django's, which only stamps the
+    connection's time zone (UTC) on each value, runs in Python, about ten times slower
+    per value, and a full recompute reads tens of thousands of them."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    from psycopg.types.datetime import TimestamptzLoader
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _open_records(provider_ids, until: dt.datetime) -> dict[int, list[OpenRecord]]:
-    """The providers' records open now and received before ``until``, read once."""
-    rows = ServiceRecord.objects.filter(
-        provider_id__in=list(provider_ids), status=RecordStatus.OPEN, received_at__lt=until
-    ).values_list("provider_id", "pk", "service_id", "client_id", "received_at", "pauses")
+    """The providers' records open now and received before ``until``, read once, each
+    provider's in order of receipt."""
+    rows = _rows_with_instants(
+        ServiceRecord.objects.filter(
+            provider_id__in=list(provider_ids), status=RecordStatus.OPEN, received_at__lt=until
+        )
+        .order_by()
+        .values_list("provider_id", "pk", "service_id", "client_id", "received_at", "pauses")
+    )
     found: dict[int, list[OpenRecord]] = {}
-    for provider_id, *row in rows.order_by():
-        found.setdefault(provider_id, []).append(OpenRecord(*row))
+    for provider_id, pk, service_id, client_id, received_at, pauses in rows:
+        if isinstance(pauses, str):  # read as text; most records have none
+            pauses = json.loads(pauses) if pauses != "[]" else ()
+        found.setdefault(provider_id, []).append(
+            OpenRecord(
+                pk,
+                service_id,
+                client_id,
+                received_at,
+                [
+                    (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
+                    for p in pauses
+                ],
+            )
+        )
+    for records in found.values():
+        records.sort(key=lambda r: (r.received_at, r.pk))
     return found
+
+
+class _Overdue:
+    """The open records of one service against one deadline (a clock and a threshold):
+    how many have a deadline that has passed and falls in a given span, in all or for one
+    client.
+
+    Without pauses, a record's deadline never decreases with its receipt time (a later
+    start reaches the same elapsed time no earlier), so in order of receipt the records
+    whose deadline falls before an instant are a prefix: each bound is found by bisection,
+    computing a few deadlines instead of one per record. Records with pauses are computed
+    one by one."""
+
+    def __init__(self, records: list[OpenRecord], deadline, now: dt.datetime):
+        self.deadline = deadline
+        self.plain = [r for r in records if not r.pauses]
+        self.by_client: dict[int, list[int]] = {}
+        for i, record in enumerate(self.plain):
+            self.by_client.setdefault(record.client_id, []).append(i)
+        self.known: dict[int, dt.datetime] = {}
+        self.passed = self._first(lambda due: due > now)  # deadline <= now: a prefix
+        self.paused = [
+            (due, r.client_id)
+            for r in records
+            if r.pauses and (due := deadline(r)) is not None and due <= now
+        ]
+        self.cuts: dict[dt.datetime, int] = {}
+
+    def _due(self, i: int) -> dt.datetime:
+        if i not in self.known:
+            self.known[i] = self.deadline(self.plain[i])
+        return self.known[i]
+
+    def _first(self, after) -> int:
+        """The first record (in order of receipt) whose deadline satisfies ``after``."""
+        lo, hi = 0, len(self.plain)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if after(self._due(mid)):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def _cut(self, instant: dt.datetime) -> int:
+        """How many records have a deadline before ``instant`` (never beyond the passed)."""
+        if instant not in self.cuts:
+            self.cuts[instant] = min(self._first(lambda due: due >= instant), self.passed)
+        return self.cuts[instant]
+
+    def count(self, start: dt.datetime, end: dt.datetime, client_id: int | None) -> int:
+        if end <= start:
+            return 0
+        first, last = self._cut(start), self._cut(end)
+        if client_id is None:
+            n = last - first
+        else:
+            positions = self.by_client.get(client_id, ())
+            n = bisect.bisect_left(positions, last) - bisect.bisect_left(positions, first)
+        return n + sum(
+            1
+            for due, client in self.paused
+            if start <= due < end and (client_id is None or client == client_id)
+        )
 
 
 def _open_counts(
@@ -484,81 +652,46 @@ def _open_counts(
     """(overdue_open, still_open) per measure: open records whose deadline fell in the
     measure's month and window and has passed, and open records received before the month
     ended (which could still complete in it)."""
-    months = sorted(bounds)
-    starts = [bounds[month][0] for month in months]
     by_service: dict[int, list] = {}
-    by_pair: dict[tuple, list] = {}
-    for record in open_records:
+    for record in open_records:  # in order of receipt
         by_service.setdefault(record.service_id, []).append(record)
-        by_pair.setdefault((record.service_id, record.client_id), []).append(record)
-    received = {
-        key: sorted(r.received_at for r in group)
-        for key, group in (*by_service.items(), *by_pair.items())
-    }
-    deadlines: dict[tuple, dt.datetime | None] = {}  # standards and targets share thresholds
+    received: dict = {}
+    for service_id, records in by_service.items():
+        received[service_id] = [r.received_at for r in records]
+        for r in records:
+            received.setdefault((service_id, r.client_id), []).append(r.received_at)
 
-    def due(record, m):
-        key = (record.pk, m.clock, m.threshold)
-        if key not in deadlines:
-            # Elapsed clock time never runs faster than real time, so a deadline is never
-            # before received_at + threshold: one still ahead of now is not computed.
-            if record.received_at + dt.timedelta(seconds=m.threshold_seconds) > now:
-                deadlines[key] = None
-            else:
-                pauses = [
-                    (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
-                    for p in record.pauses
-                ]
-                # clock_due_at, with the threshold's seconds the measure already has.
-                if uses_working_time(m.clock):
-                    deadlines[key] = due_at(
-                        calendar, record.received_at, m.threshold_seconds, pauses
-                    )
-                else:
-                    deadlines[key] = calendar_due_at(
-                        record.received_at, m.threshold_seconds, pauses
-                    )
-        return deadlines[key]
+    overdue: dict[tuple, _Overdue] = {}  # standards and targets share thresholds
 
-    def month_of(instant):
-        i = bisect.bisect_right(starts, instant) - 1
-        if i >= 0 and instant < bounds[months[i]][1]:
-            return months[i]
-        return None
-
-    # Passed deadlines per (service, clock, threshold), by month and client.
-    overdue: dict[tuple, dict] = {}
-
-    def tally(m):
-        test = (m.service_id, m.clock, m.threshold)
+    def deadlines(m: Measure) -> _Overdue:
+        test = (m.service_id, uses_working_time(m.clock), m.threshold_seconds)
         if test not in overdue:
-            counts: dict[tuple, int] = {}
-            for record in by_service.get(m.service_id, ()):
-                deadline = due(record, m)
-                if deadline is not None and deadline <= now:
-                    month = month_of(deadline)
-                    if month is not None:
-                        for key in ((month, None), (month, record.client_id)):
-                            counts[key] = counts.get(key, 0) + 1
-            overdue[test] = counts
+            seconds, working = m.threshold_seconds, test[1]
+            ahead = now - dt.timedelta(seconds=seconds)
+
+            def deadline(record):
+                # Elapsed clock time never runs faster than real time, so a deadline is
+                # never before received_at + threshold: one still ahead of now (that
+                # cannot have passed) is not computed.
+                if record.received_at > ahead:
+                    return dt.datetime.max.replace(tzinfo=dt.UTC)
+                if working:
+                    return due_at(calendar, record.received_at, seconds, record.pauses)
+                return calendar_due_at(record.received_at, seconds, record.pauses)
+
+            overdue[test] = _Overdue(by_service.get(m.service_id, []), deadline, now)
         return overdue[test]
 
     counts = {}
     for m in measures:
         group = m.service_id if m.client_id is None else (m.service_id, m.client_id)
-        still_open = bisect.bisect_left(received.get(group, ()), bounds[m.month][1])
+        start, end = bounds[m.month]
+        still_open = bisect.bisect_left(received.get(group, ()), end)
         late = 0
-        if m.kind == MeasureKind.TIMELINESS:
-            if m.full_month:
-                late = tally(m).get((m.month, m.client_id), 0)
-            else:
-                start, end = bounds[m.month]
-                for record in by_pair.get(group, ()) if m.client_id else by_service.get(group, ()):
-                    deadline = due(record, m)
-                    if deadline is None or deadline > now:
-                        continue
-                    if start <= deadline < end and m.window[0] <= deadline < m.window[1]:
-                        late += 1
+        if m.kind == MeasureKind.TIMELINESS and m.service_id in by_service:
+            if not m.full_month:
+                start, end = max(start, m.window[0]), min(end, m.window[1])
+            late = deadlines(m).count(start, end, m.client_id)
         counts[m.key] = (late, still_open)
     return counts
 
