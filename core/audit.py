@@ -87,6 +87,12 @@ def audit_action(*, action: str, target, changes: dict | None = None, actor=None
     """Record one bulk write (``action`` such as "records.imported") on ``target``.
 
     ``actor`` and ``context`` (channel, run_id) override the current context."""
+    audit_actions(action=action, targets=[(target, changes)], actor=actor, **context)
+
+
+def audit_actions(*, action: str, targets, actor=None, **context) -> None:
+    """Record the same action on several targets, given as (target, changes), in one
+    statement (a full compliance recompute logs a hundred runs)."""
     from .models import AuditEntry
 
     ctx = current_context()
@@ -97,14 +103,18 @@ def audit_action(*, action: str, target, changes: dict | None = None, actor=None
             str(context.get("run_id", ctx.run_id))[:64],
             ctx.path,
         )
-    AuditEntry.objects.create(
-        **_who(ctx),
-        kind=AuditKind.ACTION,
-        action=action[:64],
-        model=target._meta.label_lower,
-        object_id=str(target.pk),
-        object_repr=_repr(target),
-        changes=changes or {},
+    who = _who(ctx)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            **who,
+            kind=AuditKind.ACTION,
+            action=action[:64],
+            model=target._meta.label_lower,
+            object_id=str(target.pk),
+            object_repr=_repr(target),
+            changes=changes or {},
+        )
+        for target, changes in targets
     )
 
 

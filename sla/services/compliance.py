@@ -21,6 +21,8 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,8 +33,8 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.services import notify, users_with_role
 from catalogue.choices import MeasureKind
-from catalogue.models import MinimumServiceStandard, Offering
-from core.audit import audit_action
+from catalogue.models import MinimumServiceStandard, Offering, Service
+from core.audit import audit_actions
 from core.clock import calendar_due_at, due_at, threshold_seconds, uses_working_time
 from core.models import DutyStation
 from providers.models import ServiceProvider
@@ -98,7 +100,7 @@ class Measure:
     key: str
     scope: str
     provider_id: int
-    standard: MinimumServiceStandard
+    standard_id: int
     service_id: int
     client_id: int | None
     sla_id: int | None
@@ -126,7 +128,7 @@ def _in_force_until(sla: Sla, successors: dict[int, Sla]) -> dt.date:
 def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]) -> list[Measure]:
     """Every measure of some providers over some of their months, from (provider, its
     work calendar, months in order); standards, SLA versions and targets are read once for
-    them all."""
+    them all, as plain values (a full recompute makes tens of thousands of measures)."""
     providers = {provider.pk: provider for provider, _, _ in batches}
     first = min(months[0] for _, _, months in batches)
     after_last = next_month(max(months[-1] for _, _, months in batches))
@@ -135,12 +137,18 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
         "provider_id", "service_id"
     ):
         offered.setdefault(provider_id, []).append(service_id)
+    # What a result copies from its standard or target: (pk, standard, service, kind,
+    # threshold, clock, target %).
     standards: dict[int, list] = {}
-    for standard in MinimumServiceStandard.objects.filter(
-        service_id__in={s for services in offered.values() for s in services},
-        kind__in=computed_kinds(),
-    ).order_by("pk"):
-        standards.setdefault(standard.service_id, []).append(standard)
+    for row in (
+        MinimumServiceStandard.objects.filter(
+            service_id__in={s for services in offered.values() for s in services},
+            kind__in=computed_kinds(),
+        )
+        .order_by("pk")
+        .values_list("pk", "pk", "service_id", "kind", "threshold", "clock", "target_pct")
+    ):
+        standards.setdefault(row[2], []).append(row)
     versions = list(
         Sla.objects.filter(
             agreement__provider_id__in=providers,
@@ -156,15 +164,24 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
         )
     }
     by_sla = {v.pk: v for v in versions}
-    targets: dict[int, list] = {}  # provider -> (target, its SLA, service, last day counted)
-    for target in (
+    targets: dict[int, list] = {}  # provider -> (target, its SLA, last day counted)
+    for *target, sla_id in (
         ServiceLevelTarget.objects.filter(line__sla_id__in=list(by_sla), kind__in=computed_kinds())
-        .select_related("standard", "line__offering")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "standard_id",
+            "line__offering__service_id",
+            "kind",
+            "threshold",
+            "clock",
+            "target_pct",
+            "line__sla_id",
+        )
     ):
-        sla = by_sla[target.line.sla_id]
+        sla = by_sla[sla_id]
         targets.setdefault(sla.agreement.provider_id, []).append(
-            (target, sla, target.line.offering.service_id, _in_force_until(sla, successors))
+            (target, sla, _in_force_until(sla, successors))
         )
 
     measures = []
@@ -179,56 +196,64 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
                 cache[clock, threshold] = threshold_seconds(clock, threshold, hours)
             return cache[clock, threshold]
 
-        mine = [st for service in offered.get(provider.pk, ()) for st in standards.get(service, ())]
-        mine.sort(key=lambda st: st.pk)
+        pk = provider.pk
+        mine = sorted(
+            (row for service in offered.get(pk, ()) for row in standards.get(service, ())),
+            key=lambda row: row[0],
+        )
+        mine = [(row, seconds(row[3], row[5], row[4])) for row in mine]
+        theirs = [
+            (row, sla, until, seconds(row[3], row[5], row[4]))
+            for row, sla, until in targets.get(pk, ())
+        ]
         for month in months:
             after = next_month(month)
+            last_day = after - dt.timedelta(days=1)
             bounds = local_bounds(month, after, zone)
             period = f"{month:%Y-%m}"
-            for standard in mine:
+            for (st, standard_id, service_id, kind, threshold, clock, pct), secs in mine:
                 measures.append(
                     Measure(
-                        key=f"mss:{standard.pk}:{provider.pk}:{period}",
+                        key=f"mss:{st}:{pk}:{period}",
                         scope=ComplianceScope.MSS,
-                        provider_id=provider.pk,
-                        standard=standard,
-                        service_id=standard.service_id,
+                        provider_id=pk,
+                        standard_id=standard_id,
+                        service_id=service_id,
                         client_id=None,
                         sla_id=None,
                         target_id=None,
-                        kind=standard.kind,
-                        threshold=standard.threshold,
-                        clock=standard.clock,
-                        target_pct=standard.target_pct,
-                        threshold_seconds=seconds(
-                            standard.kind, standard.clock, standard.threshold
-                        ),
+                        kind=kind,
+                        threshold=threshold,
+                        clock=clock,
+                        target_pct=pct,
+                        threshold_seconds=secs,
                         month=month,
                         window=bounds,
                         full_month=True,
                     )
                 )
-            for target, sla, service_id, until in targets.get(provider.pk, ()):
+            for target, sla, until, secs in theirs:
                 start = max(sla.start_date, month)
-                last = min(until, after - dt.timedelta(days=1))
+                last = min(until, last_day)
                 if last < start:
                     continue
-                full = start == month and last == after - dt.timedelta(days=1)
+                full = start == month and last == last_day
+                tg, standard_id, service_id, kind, threshold, clock, pct = target
                 measures.append(
                     Measure(
-                        key=f"sla:{target.pk}:{period}",
+                        key=f"sla:{tg}:{period}",
                         scope=ComplianceScope.SLA,
-                        provider_id=provider.pk,
-                        standard=target.standard,
+                        provider_id=pk,
+                        standard_id=standard_id,
                         service_id=service_id,
                         client_id=sla.agreement.client_id,
                         sla_id=sla.pk,
-                        target_id=target.pk,
-                        kind=target.kind,
-                        threshold=target.threshold,
-                        clock=target.clock,
-                        target_pct=target.target_pct,
-                        threshold_seconds=seconds(target.kind, target.clock, target.threshold),
+                        target_id=tg,
+                        kind=kind,
+                        threshold=threshold,
+                        clock=clock,
+                        target_pct=pct,
+                        threshold_seconds=secs,
                         month=month,
                         window=bounds
                         if full
@@ -558,28 +583,26 @@ def _open_records(provider_ids, until: dt.datetime) -> dict[int, list[OpenRecord
         ServiceRecord.objects.filter(
             provider_id__in=list(provider_ids), status=RecordStatus.OPEN, received_at__lt=until
         )
-        .order_by()
+        .order_by("provider_id", "received_at", "pk")
         .values_list("provider_id", "pk", "service_id", "client_id", "received_at", "pauses")
     )
     found: dict[int, list[OpenRecord]] = {}
-    for provider_id, pk, service_id, client_id, received_at, pauses in rows:
-        if isinstance(pauses, str):  # read as text; most records have none
-            pauses = json.loads(pauses) if pauses != "[]" else ()
-        found.setdefault(provider_id, []).append(
-            OpenRecord(
-                pk,
-                service_id,
-                client_id,
-                received_at,
-                [
-                    (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
-                    for p in pauses
-                ],
-            )
-        )
-    for records in found.values():
-        records.sort(key=lambda r: (r.received_at, r.pk))
+    for provider_id, group in groupby(rows, key=itemgetter(0)):
+        found[provider_id] = [
+            OpenRecord(pk, service_id, client_id, received_at, _pauses(pauses))
+            for _, pk, service_id, client_id, received_at, pauses in group
+        ]
     return found
+
+
+def _pauses(pauses) -> list:
+    if isinstance(pauses, str):  # read as text: most records have none
+        if pauses == "[]":
+            return []
+        pauses = json.loads(pauses)
+    return [
+        (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])) for p in pauses
+    ]
 
 
 class _Overdue:
@@ -769,8 +792,10 @@ def compute_shards(
         ComplianceRun.objects.filter(pk__in=[r.pk for r in runs]).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
-        for run in runs:
-            audit_action(action="compliance.failed", target=run, changes={"error": repr(exc)[:200]})
+        audit_actions(
+            action="compliance.failed",
+            targets=[(run, {"error": repr(exc)[:200]}) for run in runs],
+        )
         raise
     finished = timezone.now()
     by_count: dict[int, list] = {}
@@ -782,12 +807,13 @@ def compute_shards(
         ComplianceRun.objects.filter(pk__in=pks).update(
             status=RunStatus.DONE, finished_at=finished, rows_written=count
         )
-    for run in runs:  # the runs are bulk-written: the audit trail gets them here
-        audit_action(
-            action="compliance.computed",
-            target=run,
-            changes={"period": f"{run.period:%Y-%m}", "rows_written": run.rows_written},
-        )
+    audit_actions(  # the runs are bulk-written: the audit trail gets them here
+        action="compliance.computed",
+        targets=[
+            (run, {"period": f"{run.period:%Y-%m}", "rows_written": run.rows_written})
+            for run in runs
+        ],
+    )
     if breaches:
         transaction.on_commit(lambda: _notify_breaches(breaches))
     return runs
@@ -854,11 +880,13 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
     wanted = set(shards)
     previous = {
         row[0]: row[1:]
-        for row in ComplianceResult.objects.filter(
-            provider_id__in=providers, period__in={m for _, m in shards}
+        for row in _rows_with_instants(
+            ComplianceResult.objects.filter(
+                provider_id__in=providers, period__in={m for _, m in shards}
+            )
+            .order_by()
+            .values_list("key", "pk", *RESULT_FIELDS)
         )
-        .order_by()
-        .values_list("key", "pk", *RESULT_FIELDS)
         if (row[4], row[3]) in wanted  # (provider, period)
     }
     written: dict[tuple, int] = {}
@@ -891,7 +919,7 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
             m.provider_id,
             m.client_id,
             m.service_id,
-            m.standard.pk,
+            m.standard_id,
             m.sla_id,
             m.target_id,
             m.kind,
@@ -993,12 +1021,7 @@ def shards_to_compute(
     ids = list(providers.values_list("pk", flat=True))
     if period:
         return [(pk, month_start(period)) for pk in ids]
-    months = (
-        ServiceRecord.objects.filter(provider_id__in=ids, completed_month__isnull=False)
-        .order_by()  # no default ordering in the DISTINCT
-        .values_list("provider_id", "completed_month")
-        .distinct()
-    )
+    months = _months_with_records(ids)
     slas = Sla.objects.filter(agreement__provider_id__in=ids, status__in=IN_FORCE_STATUSES)
     shards = set(months)
     # Months that have not begun yet have nothing to count (they are computed when due).
@@ -1009,6 +1032,36 @@ def shards_to_compute(
             shards.add((sla.agreement.provider_id, month))
             month = next_month(month)
     return sorted(shards)
+
+
+def _months_with_records(provider_ids) -> set[tuple[int, dt.date]]:
+    """The (provider, month) pairs that have completed records, by walking the
+    (provider, service, completed_month) index from one month to the next for each
+    provider and service: one index probe per month found, not a read of every record."""
+    if not provider_ids:
+        return set()
+    records = ServiceRecord._meta.db_table
+    services = Service._meta.db_table
+    sql = f"""
+        WITH RECURSIVE walk (provider_id, service_id, month) AS (
+            SELECT p.provider_id, s.id, (
+                SELECT MIN(r.completed_month) FROM {records} r
+                WHERE r.provider_id = p.provider_id AND r.service_id = s.id
+                    AND r.completed_month IS NOT NULL)
+            FROM ({" UNION ALL ".join(["SELECT %s AS provider_id"] * len(provider_ids))}) p
+                CROSS JOIN {services} s
+            UNION ALL
+            SELECT w.provider_id, w.service_id, (
+                SELECT MIN(r.completed_month) FROM {records} r
+                WHERE r.provider_id = w.provider_id AND r.service_id = w.service_id
+                    AND r.completed_month > w.month)
+            FROM walk w WHERE w.month IS NOT NULL
+        )
+        SELECT DISTINCT provider_id, month FROM walk WHERE month IS NOT NULL
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(provider_ids))
+        return {(provider_id, _as_date(month)) for provider_id, month in cursor.fetchall()}
 
 
 def recent_shards(*, today: dt.date | None = None) -> list[tuple[int, dt.date]]:
