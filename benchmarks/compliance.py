@@ -938,7 +938,7 @@ def explain_aggregate() -> list[str]:
     captured = []
 
     def capture(execute, sql, params, many, context):
-        if "GROUP BY t.tid" in sql:
+        if "GROUP BY s.sid" in sql:
             captured.append((sql, params))
         return execute(sql, params, many, context)
 
@@ -951,10 +951,7 @@ def explain_aggregate() -> list[str]:
         # with the planner settings the engine uses for this statement
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = cursor.fetchall()
-    head = [
-        f"{len(shards)} shards: {len(params[0])} distinct tests, "
-        f"{len(params[6])} SLA (provider, service, client) triples"
-    ]
+    head = [f"{len(shards)} shards, {len(params[0])} (provider, service) pairs"]
     return head + [row[0] for row in plan]
 
 

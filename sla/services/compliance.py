@@ -55,6 +55,7 @@ from ..models import (
     Sla,
 )
 from ..models.compliance import WITHHELD_RESULTS
+from ..models.records import pause_intervals
 
 # --- months -----------------------------------------------------------------------------
 
@@ -551,13 +552,40 @@ def _totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
 # --- open records -----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class OpenRecord:
-    pk: int
-    service_id: int
-    client_id: int
-    received_at: dt.datetime
-    pauses: list  # (start, end) instants; empty for most records
+class _Sequence:
+    """Some open records in order of receipt: their receipt instants and clients, and
+    where each client's records stand in the sequence."""
+
+    __slots__ = ("clients", "positions", "received")
+
+    def __init__(self, received: list, clients: list):
+        self.received, self.clients = received, clients
+        self.positions: dict[int, list[int]] = {}
+        for i, client_id in enumerate(clients):
+            self.positions.setdefault(client_id, []).append(i)
+
+    def among(self, first: int, last: int, client_id: int | None) -> int:
+        """How many of records ``first`` to ``last - 1`` are the client's (or anyone's)."""
+        if client_id is None:
+            return last - first
+        positions = self.positions.get(client_id, ())
+        return bisect.bisect_left(positions, last) - bisect.bisect_left(positions, first)
+
+
+class OpenRecords(_Sequence):
+    """One provider's open records of one service, in order of receipt; the pauses of
+    the few records that have some, by position."""
+
+    __slots__ = ("paused", "plain")
+
+    def __init__(self, received: list, clients: list, paused: dict[int, list]):
+        super().__init__(received, clients)
+        self.paused = paused
+        if paused:
+            kept = [i for i in range(len(received)) if i not in paused]
+            self.plain = _Sequence([received[i] for i in kept], [clients[i] for i in kept])
+        else:
+            self.plain = self
 
 
 def _rows_with_instants(queryset) -> list[tuple]:
@@ -576,33 +604,28 @@ def _rows_with_instants(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _open_records(provider_ids, until: dt.datetime) -> dict[int, list[OpenRecord]]:
-    """The providers' records open now and received before ``until``, read once, each
-    provider's in order of receipt."""
+def _open_records(provider_ids, until: dt.datetime) -> dict[tuple[int, int], OpenRecords]:
+    """The providers' records open now and received before ``until``, read once, by
+    (provider, service), in order of receipt (from the partial index of open records)."""
     rows = _rows_with_instants(
         ServiceRecord.objects.filter(
             provider_id__in=list(provider_ids), status=RecordStatus.OPEN, received_at__lt=until
         )
-        .order_by("provider_id", "received_at", "pk")
-        .values_list("provider_id", "pk", "service_id", "client_id", "received_at", "pauses")
+        .order_by("provider_id", "service_id", "received_at", "pk")
+        .values_list("provider_id", "service_id", "received_at", "client_id", "pauses")
     )
-    found: dict[int, list[OpenRecord]] = {}
-    for provider_id, group in groupby(rows, key=itemgetter(0)):
-        found[provider_id] = [
-            OpenRecord(pk, service_id, client_id, received_at, _pauses(pauses))
-            for _, pk, service_id, client_id, received_at, pauses in group
-        ]
+    found = {}
+    for pair, group in groupby(rows, key=itemgetter(0, 1)):
+        _, _, received, clients, pauses = zip(*group, strict=True)
+        paused = {
+            i: _pauses(p) for i, p in enumerate(pauses) if p and p != "[]"
+        }  # text on PostgreSQL, decoded elsewhere; most records have none
+        found[pair] = OpenRecords(list(received), list(clients), paused)
     return found
 
 
 def _pauses(pauses) -> list:
-    if isinstance(pauses, str):  # read as text: most records have none
-        if pauses == "[]":
-            return []
-        pauses = json.loads(pauses)
-    return [
-        (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])) for p in pauses
-    ]
+    return pause_intervals(json.loads(pauses) if isinstance(pauses, str) else pauses)
 
 
 class _Overdue:
@@ -616,29 +639,26 @@ class _Overdue:
     computing a few deadlines instead of one per record. Records with pauses are computed
     one by one."""
 
-    def __init__(self, records: list[OpenRecord], deadline, now: dt.datetime):
+    def __init__(self, records: OpenRecords, deadline, now: dt.datetime):
         self.deadline = deadline
-        self.plain = [r for r in records if not r.pauses]
-        self.by_client: dict[int, list[int]] = {}
-        for i, record in enumerate(self.plain):
-            self.by_client.setdefault(record.client_id, []).append(i)
+        self.plain = records.plain
         self.known: dict[int, dt.datetime] = {}
         self.passed = self._first(lambda due: due > now)  # deadline <= now: a prefix
         self.paused = [
-            (due, r.client_id)
-            for r in records
-            if r.pauses and (due := deadline(r)) is not None and due <= now
+            (due, records.clients[i])
+            for i, pauses in records.paused.items()
+            if (due := deadline(records.received[i], pauses)) <= now
         ]
         self.cuts: dict[dt.datetime, int] = {}
 
     def _due(self, i: int) -> dt.datetime:
         if i not in self.known:
-            self.known[i] = self.deadline(self.plain[i])
+            self.known[i] = self.deadline(self.plain.received[i], ())
         return self.known[i]
 
     def _first(self, after) -> int:
         """The first record (in order of receipt) whose deadline satisfies ``after``."""
-        lo, hi = 0, len(self.plain)
+        lo, hi = 0, len(self.plain.received)
         while lo < hi:
             mid = (lo + hi) // 2
             if after(self._due(mid)):
@@ -656,12 +676,7 @@ class _Overdue:
     def count(self, start: dt.datetime, end: dt.datetime, client_id: int | None) -> int:
         if end <= start:
             return 0
-        first, last = self._cut(start), self._cut(end)
-        if client_id is None:
-            n = last - first
-        else:
-            positions = self.by_client.get(client_id, ())
-            n = bisect.bisect_left(positions, last) - bisect.bisect_left(positions, first)
+        n = self.plain.among(self._cut(start), self._cut(end), client_id)
         return n + sum(
             1
             for due, client in self.paused
@@ -669,52 +684,51 @@ class _Overdue:
         )
 
 
-def _open_counts(
-    measures: list[Measure], open_records: list[OpenRecord], calendar, bounds: dict, now
-) -> dict[str, tuple[int, int]]:
-    """(overdue_open, still_open) per measure: open records whose deadline fell in the
-    measure's month and window and has passed, and open records received before the month
-    ended (which could still complete in it)."""
-    by_service: dict[int, list] = {}
-    for record in open_records:  # in order of receipt
-        by_service.setdefault(record.service_id, []).append(record)
-    received: dict = {}
-    for service_id, records in by_service.items():
-        received[service_id] = [r.received_at for r in records]
-        for r in records:
-            received.setdefault((service_id, r.client_id), []).append(r.received_at)
+NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
+
+def _open_counts(
+    measures: list[Measure], open_records: dict[int, OpenRecords], calendar, bounds: dict, now
+) -> dict[str, tuple[int, int]]:
+    """(overdue_open, still_open) per measure of one provider, from its open records by
+    service: open records whose deadline fell in the measure's month and window and has
+    passed, and open records received before the month ended (which could still complete
+    in it)."""
     overdue: dict[tuple, _Overdue] = {}  # standards and targets share thresholds
 
-    def deadlines(m: Measure) -> _Overdue:
+    def deadlines(m: Measure, records: OpenRecords) -> _Overdue:
         test = (m.service_id, uses_working_time(m.clock), m.threshold_seconds)
         if test not in overdue:
             seconds, working = m.threshold_seconds, test[1]
             ahead = now - dt.timedelta(seconds=seconds)
 
-            def deadline(record):
+            def deadline(received_at, pauses):
                 # Elapsed clock time never runs faster than real time, so a deadline is
                 # never before received_at + threshold: one still ahead of now (that
                 # cannot have passed) is not computed.
-                if record.received_at > ahead:
-                    return dt.datetime.max.replace(tzinfo=dt.UTC)
+                if received_at > ahead:
+                    return NEVER
                 if working:
-                    return due_at(calendar, record.received_at, seconds, record.pauses)
-                return calendar_due_at(record.received_at, seconds, record.pauses)
+                    return due_at(calendar, received_at, seconds, pauses)
+                return calendar_due_at(received_at, seconds, pauses)
 
-            overdue[test] = _Overdue(by_service.get(m.service_id, []), deadline, now)
+            overdue[test] = _Overdue(records, deadline, now)
         return overdue[test]
 
     counts = {}
     for m in measures:
-        group = m.service_id if m.client_id is None else (m.service_id, m.client_id)
+        records = open_records.get(m.service_id)
+        if records is None:
+            counts[m.key] = (0, 0)
+            continue
         start, end = bounds[m.month]
-        still_open = bisect.bisect_left(received.get(group, ()), end)
+        received_before_end = bisect.bisect_left(records.received, end)
+        still_open = records.among(0, received_before_end, m.client_id)
         late = 0
-        if m.kind == MeasureKind.TIMELINESS and m.service_id in by_service:
+        if m.kind == MeasureKind.TIMELINESS:
             if not m.full_month:
                 start, end = max(start, m.window[0]), min(end, m.window[1])
-            late = deadlines(m).count(start, end, m.client_id)
+            late = deadlines(m, records).count(start, end, m.client_id)
         counts[m.key] = (late, still_open)
     return counts
 
@@ -862,7 +876,11 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
         batches=[(providers[pk], calendars[pk], months) for pk, months in batches]
     )
     totals = _totals(measures, bounds)
-    open_records = _open_records(providers, max(end for _, end in bounds.values()))
+    open_records: dict[int, dict] = {}
+    for (provider_id, service_id), records in _open_records(
+        providers, max(end for _, end in bounds.values())
+    ).items():
+        open_records.setdefault(provider_id, {})[service_id] = records
     by_provider: dict[int, list] = {}
     for m in measures:
         by_provider.setdefault(m.provider_id, []).append(m)
@@ -871,7 +889,7 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
         open_counts.update(
             _open_counts(
                 by_provider.get(pk, []),
-                open_records.get(pk, []),
+                open_records.get(pk, {}),
                 calendars[pk],
                 {month: bounds[pk, month] for month in months},
                 now,

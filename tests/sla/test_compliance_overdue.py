@@ -54,10 +54,7 @@ def expected_overdue(result: ComplianceResult, now: dt.datetime) -> int:
         records = records.filter(client=result.client)
     overdue = 0
     for record in records:
-        pauses = [
-            (dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
-            for p in record.pauses
-        ]
+        pauses = record.pause_intervals()
         due = clock_due_at(result.clock, calendar, record.received_at, result.threshold, pauses)
         overdue += start <= due < end and due <= now
     return overdue
