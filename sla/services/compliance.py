@@ -3,11 +3,12 @@ standard over all the provider's records, and every SLA target over the records 
 covers.
 
 Any set of (provider, month) shards is computed together (a pending run: one provider's
-months; a full recompute: every provider's year in one pass) with one SQL aggregate of the
-completed records by (test, month, SLA client), the open records read once, and only the
-results whose values changed written. It runs under a lock per (provider, month)
-(PostgreSQL advisory locks, taken in order), writes with
-upserts on the results' natural key and removes stale rows, all in one transaction, so
+months; a full recompute: every provider's year in one pass) with one SQL aggregate that
+reads each completed record once (grouped by provider, service, month and SLA client, with
+a count per threshold), the open records read once by service from their partial index,
+and only the results whose values changed written. It runs under a lock per (provider,
+month) (PostgreSQL advisory locks, taken in order), writes with upserts on the results'
+natural key and removes stale rows, all in one transaction, so
 computing a month once, twice, in pieces, within a year or alone, or from several workers
 gives the same rows; a run killed mid-way leaves the previous results and the pending
 marks in place and is simply redone.
@@ -321,7 +322,8 @@ HASH_PLAN = {"enable_sort": "off", "enable_mergejoin": "off", "work_mem": "64MB"
 def _hash_plan(cursor):
     """PostgreSQL: hash joins and a hash aggregate in memory for the records aggregate.
     The planner cannot size the constant tables (unnest) and, misled, would sort the
-    million joined rows on disk. Set for the statement only, inside the transaction."""
+    million records on disk to group them. Set for the statement only, inside the
+    transaction."""
     if connection.vendor != "postgresql":
         yield
         return
