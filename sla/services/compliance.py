@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -117,14 +118,14 @@ class Measure:
     full_month: bool
 
 
-def _in_force_until(sla: Sla, successors: dict[int, Sla]) -> dt.date:
-    """Last local day a version counts: its end, its termination, or the day before the
-    amendment that superseded it starts."""
-    last = sla.termination_date or sla.end_date
-    successor = successors.get(sla.pk)
-    if successor is not None and successor.status in IN_FORCE_STATUSES:
-        last = min(last, successor.start_date - dt.timedelta(days=1))
-    return last
+class _Version(NamedTuple):
+    """An SLA version as the engine needs it: whose, and the local days it counts."""
+
+    pk: int
+    client_id: int
+    start_date: dt.date
+    last_day: dt.date
+    provider_id: int
 
 
 def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]) -> list[Measure]:
@@ -157,16 +158,30 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
             status__in=IN_FORCE_STATUSES,
             start_date__lt=after_last,
             end_date__gte=first,
-        ).select_related("agreement")
-    )
-    successors = {
-        s.supersedes_id: s
-        for s in Sla.objects.filter(supersedes_id__in=[v.pk for v in versions]).only(
-            "pk", "supersedes_id", "start_date", "status"
+        ).values_list(
+            "pk",
+            "agreement__provider_id",
+            "agreement__client_id",
+            "start_date",
+            "end_date",
+            "termination_date",
         )
+    )
+    # The last local day a version counts: its end, its termination, or the day before
+    # the amendment that superseded it starts.
+    amended = {
+        supersedes_id: start_date - dt.timedelta(days=1)
+        for supersedes_id, start_date in Sla.objects.filter(
+            supersedes_id__in=[v[0] for v in versions], status__in=IN_FORCE_STATUSES
+        ).values_list("supersedes_id", "start_date")
     }
-    by_sla = {v.pk: v for v in versions}
-    targets: dict[int, list] = {}  # provider -> (target, its SLA, last day counted)
+    by_sla = {
+        pk: _Version(
+            pk, client_id, start, min(ended or end, amended.get(pk, dt.date.max)), provider_id
+        )
+        for pk, provider_id, client_id, start, end, ended in versions
+    }
+    targets: dict[int, list] = {}  # provider -> (target, its SLA version)
     for *target, sla_id in (
         ServiceLevelTarget.objects.filter(line__sla_id__in=list(by_sla), kind__in=computed_kinds())
         .order_by("pk")
@@ -181,10 +196,8 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
             "line__sla_id",
         )
     ):
-        sla = by_sla[sla_id]
-        targets.setdefault(sla.agreement.provider_id, []).append(
-            (target, sla, _in_force_until(sla, successors))
-        )
+        version = by_sla[sla_id]
+        targets.setdefault(version.provider_id, []).append((target, version))
 
     measures = []
     for provider, calendar, months in batches:
@@ -204,10 +217,7 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
             key=lambda row: row[0],
         )
         mine = [(row, seconds(row[3], row[5], row[4])) for row in mine]
-        theirs = [
-            (row, sla, until, seconds(row[3], row[5], row[4]))
-            for row, sla, until in targets.get(pk, ())
-        ]
+        theirs = [(row, sla, seconds(row[3], row[5], row[4])) for row, sla in targets.get(pk, ())]
         for month in months:
             after = next_month(month)
             last_day = after - dt.timedelta(days=1)
@@ -234,9 +244,9 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
                         full_month=True,
                     )
                 )
-            for target, sla, until, secs in theirs:
+            for target, sla, secs in theirs:
                 start = max(sla.start_date, month)
-                last = min(until, last_day)
+                last = min(sla.last_day, last_day)
                 if last < start:
                     continue
                 full = start == month and last == last_day
@@ -248,7 +258,7 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
                         provider_id=pk,
                         standard_id=standard_id,
                         service_id=service_id,
-                        client_id=sla.agreement.client_id,
+                        client_id=sla.client_id,
                         sla_id=sla.pk,
                         target_id=tg,
                         kind=kind,
