@@ -91,6 +91,9 @@ CONTENT_SECURITY_POLICY = {
 
 ROOT_URLCONF = "portal.urls"
 
+# <select> written in Python (core/forms.py): the per-option templates dominated list pages.
+FORM_RENDERER = "core.forms.PortalFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
