@@ -355,8 +355,8 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     Each record is read once and grouped by (provider, service, month, SLA client): the
     client is kept only for the clients an SLA measures. Beside the count and the records
     without defect, the group counts the records within each distinct timeliness
-    threshold of its service, one column per threshold (``w1…`` on the working clock,
-    ``c1…`` on the calendar clock). Standards add up the clients, targets take theirs.
+    threshold of its service, one column per threshold (``w0…`` on the working clock,
+    ``c0…`` on the calendar clock). Standards add up the clients, targets take theirs.
     Targets whose SLA version covers part of a month count their window apart."""
     full = [m for m in measures if m.full_month]
     totals = _window_totals([m for m in measures if not m.full_month])
