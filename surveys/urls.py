@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.CampaignListView.as_view(), name="campaign-list"),
     path("results/", views.ResultsView.as_view(), name="results"),
+    path("new/", views.CampaignCreateView.as_view(), name="campaign-create"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path(
         "<int:pk>/answer/<int:offering>/",

@@ -7,7 +7,7 @@ change goes through ``surveys.services``.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,10 +21,16 @@ from core.views import FilteredListView
 from .choices import MIN_ANSWERS_SHOWN, SCORE_FIELDS, CampaignStatus
 from .exports import results_file
 from .filtersets import CampaignFilterSet, ResultFilterForm
-from .forms import AnswerForm
+from .forms import AnswerForm, CampaignForm
 from .models import Answer, Campaign
 from .selectors import answerable_offerings, campaign_detail, campaign_queryset
-from .services import AnswerInput, answer_submit, campaign_close, campaign_open
+from .services import (
+    AnswerInput,
+    answer_submit,
+    campaign_close,
+    campaign_create,
+    campaign_open,
+)
 
 
 def _visible_campaign(user, pk: int) -> Campaign:
@@ -141,6 +147,48 @@ class AnswerView(LoginRequiredMixin, View):
             )
             return redirect("surveys:campaign-detail", pk=campaign.pk)
         return self.render_form(request, campaign, offering, form, answer, status=400)
+
+
+class CampaignCreateView(LoginRequiredMixin, View):
+    """Prepare a campaign (catalogue managers): a draft, opened from its page."""
+
+    template_name = "surveys/campaign_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not user_scope(request.user).is_catalogue_manager:
+            raise PermissionDenied("Only catalogue managers run survey campaigns.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CampaignForm()})
+
+    def post(self, request):
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = campaign_create(
+                    user=request.user,
+                    name=data["name"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    reminder_every_days=data["reminder_every_days"],
+                    offerings=list(data["offerings"]),
+                    clients=list(data["clients"]),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                for field, errors in (exc.errors or {}).items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, "Campaign prepared as a draft: open it when it is ready.")
+                return redirect("surveys:campaign-detail", pk=campaign.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
 
 
 class CampaignActionView(LoginRequiredMixin, View):

@@ -234,6 +234,8 @@ MATRIX = [
     E("surveys:answer", "GET", "/surveys/{campaign_qb}/answer/{surveyed_q}/", ok={CLIENT_B}, hidden=SIGNED_IN - {CLIENT_B}),
     E("surveys:answer", "POST", "/surveys/{campaign_pa}/answer/{surveyed_p}/", bad=ONLY_A, hidden=SIGNED_IN - ONLY_A),
     E("surveys:answer", "POST", "/surveys/{campaign_pa}/answer/{surveyed_p}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A, data=SCORES),
+    E("surveys:campaign-create", "GET", "/surveys/new/", ok=CURATOR),
+    E("surveys:campaign-create", "POST", "/surveys/new/", bad=CURATOR, data={}),
     E("surveys:campaign-action", "POST", "/surveys/{campaign_draft}/open/", ok=CURATOR, hidden=SIGNED_IN - GLOBAL),
     E("surveys:campaign-action", "POST", "/surveys/{campaign_pa}/close/", ok=CURATOR, hidden=NOT_PA),
     E("surveys:campaign-action", "POST", "/surveys/{campaign_qb}/close/", ok=CURATOR, hidden=NOT_QB),

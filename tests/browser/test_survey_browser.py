@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from catalogue.models import Offering
 from clients.models import ClientEntity
-from surveys.models import Answer
+from surveys.models import Answer, Campaign
 from surveys.services import campaign_create, campaign_open
 from tests.factories import user_with_role
 
@@ -79,3 +79,40 @@ def test_a_focal_point_answers_the_survey(live_server, page, screenshot, campaig
     assert page.get_by_text("overall 2 / 5").is_visible()
     assert Answer.objects.get().overall == 2
     assert Answer.objects.count() == 1
+
+
+def test_a_catalogue_manager_prepares_and_opens_a_campaign(live_server, page, screenshot):
+    call_command("load_reference", verbosity=0, stdout=io.StringIO())
+    unep = ClientEntity.objects.get(code="UNEP")
+    focal = user_with_role(Role.CLIENT_FOCAL_POINT, client=unep, username="focal-unep")
+    user_with_role(Role.CATALOGUE_MANAGER, username="curator")
+    travel = Offering.objects.get(provider__code="UNON", service__code="TRV-OFF")
+    today = timezone.localdate()
+    base = live_server.url
+    sign_in(page, base, "curator")
+    page.goto(f"{base}/surveys/")
+    page.get_by_role("link", name="Prepare a campaign").click()
+    page.wait_for_url(f"{base}/surveys/new/")
+
+    # Closing before opening: said beside the date, nothing stored.
+    page.fill("#id_name", "Travel survey")
+    page.fill("#id_opens_on", f"{today:%Y-%m-%d}")
+    page.fill("#id_closes_on", f"{today - dt.timedelta(days=1):%Y-%m-%d}")
+    page.select_option("#id_offerings", value=str(travel.pk))
+    page.select_option("#id_clients", value=str(unep.pk))
+    page.get_by_role("button", name="Save the draft").click()
+    assert page.get_by_text("The campaign closes before it opens.").is_visible()
+    assert not Campaign.objects.exists()
+    screenshot("campaign-errors")
+
+    page.fill("#id_closes_on", f"{today + dt.timedelta(days=30):%Y-%m-%d}")
+    page.get_by_role("button", name="Save the draft").click()
+    created = Campaign.objects.get()
+    page.wait_for_url(f"{base}/surveys/{created.pk}/")
+    assert page.get_by_text("Campaign prepared as a draft").is_visible()
+    page.get_by_role("button", name="Open and invite").click()
+    page.wait_for_url(f"{base}/surveys/{created.pk}/")
+    screenshot("campaign-opened")
+    created.refresh_from_db()
+    assert created.status == "open"
+    assert list(created.invitations.values_list("user", flat=True)) == [focal.pk]
