@@ -14,6 +14,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -296,8 +297,10 @@ class ReviewPackView(DashboardView):
     whole_workbook = True
 
     def check_scope(self):
+        # Not an object that may or may not exist for the caller: the page is for the
+        # central roles, so anyone else is told they may not (403), not "not found".
         if not user_scope(self.request.user).sees_everything:
-            raise Http404
+            raise PermissionDenied("The review pack is for management and catalogue managers.")
 
     def build_tables(self):
         results = self.results()

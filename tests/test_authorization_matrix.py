@@ -221,7 +221,7 @@ MATRIX = [
     E("dashboards:provider", "GET", "/dashboards/providers/KJSO/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
     E("dashboards:client", "GET", "/dashboards/clients/UNEP/", ok=GLOBAL | {CLIENT_A}, hidden=SIGNED_IN - GLOBAL - {CLIENT_A}),
     E("dashboards:client", "GET", "/dashboards/clients/UNAMA/", ok=GLOBAL | {CLIENT_B}, hidden=SIGNED_IN - GLOBAL - {CLIENT_B}),
-    E("dashboards:review", "GET", "/dashboards/review/", ok=GLOBAL, hidden=SIGNED_IN - GLOBAL),
+    E("dashboards:review", "GET", "/dashboards/review/", ok=GLOBAL),
     # Survey pages: a campaign P–A (A invited about P's service) is seen like a P–A object,
     # a draft by the central roles only; only an invited focal point answers; only
     # catalogue managers open and close (management sees, is refused).

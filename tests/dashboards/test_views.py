@@ -102,10 +102,11 @@ class TestProviderDashboard:
         assert c.get("/dashboards/providers/TST-B/?export=csv&table=trend").status_code == 404
         assert c.get("/dashboards/providers/NOPE/").status_code == 404
 
-    def test_clients_and_review_pack_are_404_for_a_provider(self, client, scenario):
+    def test_another_client_is_404_and_the_review_pack_403_for_a_provider(self, client, scenario):
         c = signed_in(client, Role.PROVIDER_STAFF, provider=scenario.a)
         assert c.get("/dashboards/clients/TST-C1/").status_code == 404
-        assert c.get("/dashboards/review/").status_code == 404
+        assert c.get("/dashboards/review/").status_code == 403
+        assert c.get("/dashboards/review/?export=xlsx").status_code == 403
 
 
 class TestClientDashboard:
