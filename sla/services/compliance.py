@@ -128,6 +128,30 @@ class _Version(NamedTuple):
     provider_id: int
 
 
+def _measure(key, provider_id, row, seconds, month, window, full_month=True, sla=None):
+    """A Measure from a standard's or a target's row (pk, standard, service, kind,
+    threshold, clock, target %); a target's also names its SLA version and client."""
+    pk, standard_id, service_id, kind, threshold, clock, target_pct = row
+    return Measure(
+        key=key,
+        scope=ComplianceScope.SLA if sla else ComplianceScope.MSS,
+        provider_id=provider_id,
+        standard_id=standard_id,
+        service_id=service_id,
+        client_id=sla.client_id if sla else None,
+        sla_id=sla.pk if sla else None,
+        target_id=pk if sla else None,
+        kind=kind,
+        threshold=threshold,
+        clock=clock,
+        target_pct=target_pct,
+        threshold_seconds=seconds,
+        month=month,
+        window=window,
+        full_month=full_month,
+    )
+
+
 def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]) -> list[Measure]:
     """Every measure of some providers over some of their months, from (provider, its
     work calendar, months in order); standards, SLA versions and targets are read once for
@@ -223,55 +247,19 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
             last_day = after - dt.timedelta(days=1)
             bounds = local_bounds(month, after, zone)
             period = f"{month:%Y-%m}"
-            for (st, standard_id, service_id, kind, threshold, clock, pct), secs in mine:
+            for row, secs in mine:
                 measures.append(
-                    Measure(
-                        key=f"mss:{st}:{pk}:{period}",
-                        scope=ComplianceScope.MSS,
-                        provider_id=pk,
-                        standard_id=standard_id,
-                        service_id=service_id,
-                        client_id=None,
-                        sla_id=None,
-                        target_id=None,
-                        kind=kind,
-                        threshold=threshold,
-                        clock=clock,
-                        target_pct=pct,
-                        threshold_seconds=secs,
-                        month=month,
-                        window=bounds,
-                        full_month=True,
-                    )
+                    _measure(f"mss:{row[0]}:{pk}:{period}", pk, row, secs, month, bounds)
                 )
-            for target, sla, secs in theirs:
+            for row, sla, secs in theirs:
                 start = max(sla.start_date, month)
                 last = min(sla.last_day, last_day)
                 if last < start:
                     continue
                 full = start == month and last == last_day
-                tg, standard_id, service_id, kind, threshold, clock, pct = target
+                window = bounds if full else local_bounds(start, last + dt.timedelta(days=1), zone)
                 measures.append(
-                    Measure(
-                        key=f"sla:{tg}:{period}",
-                        scope=ComplianceScope.SLA,
-                        provider_id=pk,
-                        standard_id=standard_id,
-                        service_id=service_id,
-                        client_id=sla.client_id,
-                        sla_id=sla.pk,
-                        target_id=tg,
-                        kind=kind,
-                        threshold=threshold,
-                        clock=clock,
-                        target_pct=pct,
-                        threshold_seconds=secs,
-                        month=month,
-                        window=bounds
-                        if full
-                        else local_bounds(start, last + dt.timedelta(days=1), zone),
-                        full_month=full,
-                    )
+                    _measure(f"sla:{row[0]}:{period}", pk, row, secs, month, window, full, sla)
                 )
     return measures
 
