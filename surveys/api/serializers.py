@@ -6,6 +6,7 @@ from core.api.serializers import CodeRelatedField
 
 from ..choices import SCORE_FIELDS
 from ..models import Answer, Campaign
+from ..services.campaigns import COMMENT_MAX
 
 
 class OfferingBriefSerializer(serializers.ModelSerializer):
@@ -125,24 +126,6 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerInputSerializer(serializers.Serializer):
-    """An answer as given: the campaign, the provider and service (codes), the entity
-    answered for (needed only by a focal point of several invited entities), the scores."""
-
-    campaign = serializers.IntegerField(min_value=1)
-    provider = serializers.CharField(max_length=64)
-    service = serializers.CharField(max_length=64)
-    client = serializers.CharField(max_length=64, required=False)
-    overall = serializers.IntegerField(min_value=1, max_value=5)
-    timeliness = serializers.IntegerField(min_value=1, max_value=5)
-    quality = serializers.IntegerField(min_value=1, max_value=5)
-    communication = serializers.IntegerField(min_value=1, max_value=5)
-    ease_of_access = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, trim_whitespace=True
-    )
-
-
 class AnswerChangeSerializer(serializers.Serializer):
     """A change to one's answer: the scores and the comment."""
 
@@ -152,8 +135,19 @@ class AnswerChangeSerializer(serializers.Serializer):
     communication = serializers.IntegerField(min_value=1, max_value=5)
     ease_of_access = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, trim_whitespace=True
+        max_length=COMMENT_MAX, required=False, allow_blank=True, trim_whitespace=True
     )
+
+
+class AnswerInputSerializer(AnswerChangeSerializer):
+    """An answer as given: the campaign, the provider and service (codes), the entity
+    answered for (needed only by a focal point of several invited entities), and the
+    scores and comment of a change."""
+
+    campaign = serializers.IntegerField(min_value=1)
+    provider = serializers.CharField(max_length=64)
+    service = serializers.CharField(max_length=64)
+    client = serializers.CharField(max_length=64, required=False)
 
 
 class MeansSerializer(serializers.Serializer):
