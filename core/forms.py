@@ -1,8 +1,18 @@
-"""Form rendering shared by every page."""
+"""What every page's forms share: showing a service's refusals, and rendering."""
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
+
+
+def add_errors(form, errors: dict) -> None:
+    """Show a service's reasons ({field: [reason, ...]}, as ``ApplicationError.errors`` or
+    a model's ``ValidationError.message_dict``) beside the fields they name, and the
+    others above the form."""
+    for name, reasons in errors.items():
+        for reason in reasons:
+            form.add_error(name if name in form.fields else None, reason)
+
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"

@@ -18,6 +18,7 @@ from django.views import View
 from accounts.choices import Role
 from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
+from core.forms import add_errors
 from core.views import FilteredListView
 from providers.models import ServiceProvider
 
@@ -387,9 +388,7 @@ class SlaActionView(LoginRequiredMixin, View):
             if form is None:
                 messages.error(request, exc.message)
                 return redirect("sla:sla-detail", pk=sla.pk)
-            for name, reasons in exc.errors.items():
-                for reason in reasons:
-                    form.add_error(name if name in form.fields else None, reason)
+            add_errors(form, exc.errors)
             form.add_error(None, exc.message)
         if form is not None and form.errors:
             # A fresh read: the failed service call stored nothing.

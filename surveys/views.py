@@ -16,6 +16,7 @@ from django.views import View
 from accounts.selectors import user_scope
 from clients.models import ClientEntity
 from core.exceptions import ApplicationError
+from core.forms import add_errors
 from core.views import FilteredListView
 
 from .choices import MIN_ANSWERS_SHOWN, SCORE_FIELDS, CampaignStatus
@@ -134,9 +135,7 @@ class AnswerView(LoginRequiredMixin, View):
                     data=AnswerInput(**{k: values.get(k) for k in (*SCORE_FIELDS, "comment")}),
                 )
             except ApplicationError as exc:
-                for name, reasons in exc.errors.items():
-                    for reason in reasons:
-                        form.add_error(name if name in form.fields else None, reason)
+                add_errors(form, exc.errors)
                 if not exc.errors:
                     form.add_error(None, exc.message)
                 return self.render_form(request, campaign, offering, form, answer, status=400)
@@ -177,14 +176,10 @@ class CampaignCreateView(LoginRequiredMixin, View):
                     clients=list(data["clients"]),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_errors(form, exc.message_dict)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
-                for field, errors in (exc.errors or {}).items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_errors(form, exc.errors)
             else:
                 messages.success(request, "Campaign prepared as a draft: open it when it is ready.")
                 return redirect("surveys:campaign-detail", pk=campaign.pk)
