@@ -644,11 +644,13 @@ class _Overdue:
         self.plain = records.plain
         self.known: dict[int, dt.datetime] = {}
         self.passed = self._first(lambda due: due > now)  # deadline <= now: a prefix
-        self.paused = [
+        # Records with pauses whose deadline has passed, in order of deadline.
+        passed = sorted(
             (due, records.clients[i])
             for i, pauses in records.paused.items()
             if (due := deadline(records.received[i], pauses)) <= now
-        ]
+        )
+        self.paused = _Sequence([due for due, _ in passed], [client for _, client in passed])
         self.cuts: dict[dt.datetime, int] = {}
 
     def _due(self, i: int) -> dt.datetime:
@@ -677,10 +679,9 @@ class _Overdue:
         if end <= start:
             return 0
         n = self.plain.among(self._cut(start), self._cut(end), client_id)
-        return n + sum(
-            1
-            for due, client in self.paused
-            if start <= due < end and (client_id is None or client == client_id)
+        dues = self.paused.received  # here: their deadlines
+        return n + self.paused.among(
+            bisect.bisect_left(dues, start), bisect.bisect_left(dues, end), client_id
         )
 
 
