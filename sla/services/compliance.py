@@ -385,13 +385,11 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     c_sql, c_params = _constant_table(
         "c", ["provider_id", "service_id", "client_id"], ["bigint", "bigint", "bigint"], pairs
     )
+    # COUNT … FILTER, not SUM(CASE …): no expression to evaluate per record and column,
+    # and never NULL.
     within = [
-        f"SUM(CASE WHEN r.elapsed_working_seconds <= s.w{i} THEN 1 ELSE 0 END)"
-        for i in range(width_w)
-    ] + [
-        f"SUM(CASE WHEN r.elapsed_calendar_seconds <= s.c{i} THEN 1 ELSE 0 END)"
-        for i in range(width_c)
-    ]
+        f"COUNT(*) FILTER (WHERE r.elapsed_working_seconds <= s.w{i})" for i in range(width_w)
+    ] + [f"COUNT(*) FILTER (WHERE r.elapsed_calendar_seconds <= s.c{i})" for i in range(width_c)]
     provider_ids = sorted({m.provider_id for m in full})
     months = sorted({m.month for m in full})
     where = ["r.status = %s", "r.completed_month >= %s", "r.completed_month <= %s"]
@@ -418,7 +416,7 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
                 (SELECT provider_id, service_id, client_id FROM c) THEN r.client_id END
                 AS sla_client,
             COUNT(*),
-            SUM(CASE WHEN r.defective THEN 0 ELSE 1 END){"".join(", " + w for w in within)}
+            COUNT(*) FILTER (WHERE NOT r.defective){"".join(", " + w for w in within)}
         FROM {records} r
         JOIN s ON s.provider_id = r.provider_id AND s.service_id = r.service_id
         WHERE {" AND ".join(where)}
@@ -427,16 +425,15 @@ def _record_totals(measures: list[Measure], bounds: dict) -> dict[str, tuple]:
     with connection.cursor() as cursor, _hash_plan(cursor):
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    groups: dict[tuple, list] = {}  # (sid, month, client or None) -> the group's sums
-    for sid, month, client_id, *sums in found:
+    groups: dict[tuple, tuple] = {}  # (sid, month, client or None) -> the group's counts
+    for sid, month, client_id, *counts in found:
         month = _as_date(month)
-        for client in (None, client_id) if client_id else (None,):
-            counts = groups.get((sid, month, client))
-            if counts is None:
-                groups[sid, month, client] = [int(v or 0) for v in sums]
-            else:
-                for i, v in enumerate(sums):
-                    counts[i] += int(v or 0)
+        if client_id is not None:
+            groups[sid, month, client_id] = counts
+        every = groups.get((sid, month, None))
+        groups[sid, month, None] = (
+            counts if every is None else [a + b for a, b in zip(every, counts, strict=True)]
+        )
     sid_of = {pair: sid for sid, pair in enumerate(services)}
     none = [0] * (2 + width_w + width_c)
     for m in full:
