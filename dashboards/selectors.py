@@ -139,6 +139,28 @@ def _count_cell(totals: Totals, value: int, href: str = "") -> Cell:
     return _withheld_cell() if totals.figures_withheld else Cell(value, href=href)
 
 
+def _totals_columns(eligible: str = "Eligible", met: str = "Met") -> list[Column]:
+    """The figures of a group of results: how many, eligible, met, attainment, breaches."""
+    return [
+        Column("Results", True),
+        Column(eligible, True),
+        Column(met, True),
+        Column("Attainment", True),
+        Column("Breached", True),
+    ]
+
+
+def _totals_cells(totals: Totals, drill: dict, params: dict, coloured: bool = False) -> list:
+    """The cells under ``_totals_columns``; the counts of results link to them."""
+    return [
+        Cell(totals.results, href=results_url(drill, **params)),
+        _count_cell(totals, totals.eligible),
+        _count_cell(totals, totals.met),
+        _attainment_cell(totals, coloured=coloured),
+        Cell(totals.breached, href=results_url(drill, status="breached", **params)),
+    ]
+
+
 # --------------------------------------------------------------------------------------
 # Facts: the results grouped once, folded many ways
 # --------------------------------------------------------------------------------------
@@ -425,11 +447,7 @@ def by_kind(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
         columns=[
             Column("Kind"),
             Column("Scope"),
-            Column("Results", True),
-            Column("Eligible", True),
-            Column("Met", True),
-            Column("Attainment", True),
-            Column("Breached", True),
+            *_totals_columns(),
         ],
     )
     period = _period_params(months)
@@ -440,11 +458,7 @@ def by_kind(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
             [
                 Cell(kind, kind_label(kind)),
                 Cell(scope, scope_label(scope)),
-                Cell(totals.results, href=results_url(drill, **params)),
-                _count_cell(totals, totals.eligible),
-                _count_cell(totals, totals.met),
-                _attainment_cell(totals),
-                Cell(totals.breached, href=results_url(drill, status="breached", **params)),
+                *_totals_cells(totals, drill, params),
             ]
         )
     return table
@@ -701,11 +715,7 @@ def compliance_by_service(data: Facts, *, months: list[dt.date], drill: dict) ->
         columns=[
             Column("Service"),
             Column("Measured against"),
-            Column("Results", True),
-            Column("Eligible", True),
-            Column("Met", True),
-            Column("Attainment", True),
-            Column("Breached", True),
+            *_totals_columns(),
         ],
         chart={"type": "bar", "value_column": 5, "unit": "%"},
     )
@@ -723,11 +733,7 @@ def compliance_by_service(data: Facts, *, months: list[dt.date], drill: dict) ->
             [
                 Cell(code, note=service_names.get(code, "")),
                 Cell(scope, against),
-                Cell(totals.results, href=results_url(drill, **params)),
-                _count_cell(totals, totals.eligible),
-                _count_cell(totals, totals.met),
-                _attainment_cell(totals, coloured=True),
-                Cell(totals.breached, href=results_url(drill, status="breached", **params)),
+                *_totals_cells(totals, drill, params, coloured=True),
             ]
         )
     return table
@@ -774,11 +780,7 @@ def satisfaction(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
         caption="Client satisfaction",
         columns=[
             Column("Provider"),
-            Column("Results", True),
-            Column("Answers", True),
-            Column("Satisfied (4–5)", True),
-            Column("Attainment", True),
-            Column("Breached", True),
+            *_totals_columns(eligible="Answers", met="Satisfied (4–5)"),
         ],
         empty="No satisfaction results yet: they appear here once the client satisfaction "
         "survey has answers and compliance has been computed.",
@@ -792,11 +794,7 @@ def satisfaction(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
         table.rows.append(
             [
                 Cell(code),
-                Cell(totals.results, href=results_url(drill, **params)),
-                _count_cell(totals, totals.eligible),
-                _count_cell(totals, totals.met),
-                _attainment_cell(totals, coloured=True),
-                Cell(totals.breached, href=results_url(drill, status="breached", **params)),
+                *_totals_cells(totals, drill, params, coloured=True),
             ]
         )
     return table
