@@ -75,17 +75,6 @@ WINDOW_END = dt.date(2026, 10, 1)
 COPY_TABLE = "bench_copy"
 COPY_FK_TABLE = "bench_copy_fk"  # informational: the same plus sla_servicerecord's FKs
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-COLUMNS = (
-    "external_ref",
-    "provider",
-    "client",
-    "service",
-    "received_at",
-    "completed_at",
-    "status",
-    "pauses",
-    "defective",
-)
 
 
 def fail(message: str) -> None:
@@ -400,6 +389,8 @@ class Generator:
 
 
 def write_csv(path: Path, rows: int, seed: int) -> Generator:
+    from sla.imports.parse import COLUMNS  # the file's columns, DOMAIN §4
+
     generator = Generator(Catalogue(), seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

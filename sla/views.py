@@ -15,6 +15,7 @@ from providers.models import ServiceProvider
 from .choices import ComplianceScope, ImportStatus
 from .filtersets import ComplianceResultFilterSet, RecordImportFilterSet, ServiceRecordFilterSet
 from .forms import RecordImportConfirmForm, RecordImportForm
+from .imports.parse import COLUMNS, MEASURED_COLUMNS
 from .selectors import (
     compliance_matrix,
     compliance_queryset,
@@ -28,20 +29,7 @@ from .selectors import (
 from .services import importable_provider_ids, record_import_confirm, record_import_create
 from .tasks import apply_record_import, start_import_step, validate_record_import
 
-EXPORT_COLUMNS = (
-    "external_ref",
-    "provider",
-    "client",
-    "service",
-    "received_at",
-    "completed_at",
-    "status",
-    "pauses",
-    "defective",
-    "elapsed_working_seconds",
-    "elapsed_calendar_seconds",
-    "calendar",
-)
+EXPORT_COLUMNS = (*COLUMNS, *MEASURED_COLUMNS)
 
 
 def _can_import(user) -> bool:

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.api.serializers import CodeRelatedField
 
+from ..imports.parse import COLUMNS, MEASURED_COLUMNS
 from ..models import RecordImport, RecordImportError, ServiceRecord
 
 
@@ -32,24 +33,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRecord
-        fields = [
-            "id",
-            "url",
-            "external_ref",
-            "provider",
-            "client",
-            "service",
-            "received_at",
-            "completed_at",
-            "status",
-            "pauses",
-            "defective",
-            "elapsed_working_seconds",
-            "elapsed_calendar_seconds",
-            "calendar",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "url", *COLUMNS, *MEASURED_COLUMNS, "created_at", "updated_at"]
         read_only_fields = fields
 
 

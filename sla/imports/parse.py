@@ -19,6 +19,9 @@ COLUMNS = (
     "pauses",
     "defective",
 )
+# What the portal adds to a record (exports and the API): its elapsed times and the
+# calendar they were measured on.
+MEASURED_COLUMNS = ("elapsed_working_seconds", "elapsed_calendar_seconds", "calendar")
 REQUIRED_COLUMNS = ("external_ref", "provider", "client", "service", "received_at")
 MAX_FIELD_CHARS = 10_000
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
