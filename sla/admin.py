@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import PendingCompliance, RecordImport, RecordImportError, ServiceRecord
+from .models import (
+    PendingCompliance,
+    PendingRemeasure,
+    RecordImport,
+    RecordImportError,
+    ServiceRecord,
+)
 
 
 @admin.register(ServiceRecord)
@@ -42,3 +48,8 @@ class RecordImportAdmin(admin.ModelAdmin):
 class PendingComplianceAdmin(admin.ModelAdmin):
     list_display = ("provider", "month", "marked_at")
     list_filter = ("provider",)
+
+
+@admin.register(PendingRemeasure)
+class PendingRemeasureAdmin(admin.ModelAdmin):
+    list_display = ("duty_station", "marked_at")

@@ -16,6 +16,9 @@ _local = threading.local()
 
 
 def _enqueue_after_commit(duty_station_id: int) -> None:
+    from .services import mark_remeasure
+
+    mark_remeasure([duty_station_id])  # with the change: the re-measure is never lost
     connection = transaction.get_connection()
     callback = getattr(_local, "callback", None)
     # A rolled-back transaction drops its callbacks: start a fresh batch then.
@@ -28,7 +31,8 @@ def _enqueue_after_commit(duty_station_id: int) -> None:
             _local.callback = None
             for station_id in sorted(stations):
                 # The calendar change is committed already: a broker that cannot be
-                # reached is logged rather than turned into a server error.
+                # reached is logged rather than turned into a server error, and the
+                # station's mark has the scheduled run send it again.
                 send_on_commit(recompute_calendar_records, station_id)
 
         callback.stations = stations

@@ -9,11 +9,13 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .choices import ImportStatus
 from .imports.parse import read_json_file
 from .models import RecordImport
+from .selectors import calendars_to_remeasure
 from .services import (
     record_import_apply,
     record_import_not_started,
@@ -62,6 +64,21 @@ def apply_record_import(import_id: int) -> str:
 @shared_task(name="sla.recompute_calendar_records")
 def recompute_calendar_records(duty_station_id: int) -> int:
     return records_recompute_calendar(duty_station_id=duty_station_id)
+
+
+# A re-measure not finished this long after its calendar changed is sent again: its task
+# could not be sent (broker unreachable) or was lost. Longer than a large station's run,
+# so that a re-measure still running is seldom sent twice (which would be harmless).
+REMEASURE_RETRY_AFTER = dt.timedelta(minutes=10)
+
+
+@shared_task(name="sla.remeasure_pending")
+def remeasure_pending_calendars() -> int:
+    """Every ten minutes (beat): send again the re-measures still marked pending."""
+    stations = calendars_to_remeasure(marked_before=timezone.now() - REMEASURE_RETRY_AFTER)
+    for duty_station_id in stations:
+        recompute_calendar_records.delay(duty_station_id)
+    return len(stations)
 
 
 @shared_task(name="sla.update_lifecycle")

@@ -25,6 +25,7 @@ from .selectors import (
     record_deadlines,
     record_import_queryset,
     record_queryset,
+    remeasure_pending_since,
 )
 from .services import importable_provider_ids, record_import_confirm, record_import_create
 from .tasks import apply_record_import, start_import_step, validate_record_import
@@ -196,6 +197,7 @@ class ComplianceListView(FilteredListView):
         provider_ids = None if scope.sees_everything else scope.provider_ids
         context["last_computed"] = last_computed_at(provider_ids=provider_ids)
         context["pending_months"] = pending_months(provider_ids=provider_ids)
+        context["remeasure_since"] = remeasure_pending_since(provider_ids=provider_ids)
         return context
 
 
@@ -215,5 +217,6 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
             breaches=open_breaches(results=results)[:50],
             last_computed=last_computed_at(provider_ids=[provider.pk]),
             pending_months=pending_months(provider_ids=[provider.pk]),
+            remeasure_since=remeasure_pending_since(provider_ids=[provider.pk]),
         )
         return context

@@ -49,8 +49,8 @@ PAGES = {
     "/clients/UNEP/": 9,
     "/records/": 10,
     "/imports/": 10,
-    "/compliance/": 13,
-    "/compliance/providers/UNON/": 13,
+    "/compliance/": 14,
+    "/compliance/providers/UNON/": 14,
     "/slas/": 10,
 }
 

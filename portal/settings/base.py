@@ -229,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "compliance-pending": {"task": "compliance.compute_pending", "schedule": 60.0},
+    "calendar-remeasure-pending": {"task": "sla.remeasure_pending", "schedule": 600.0},
     "survey-housekeeping": {"task": "surveys.housekeeping", "schedule": crontab(minute=30)},
     "compliance-nightly": {
         "task": "compliance.compute_recent",

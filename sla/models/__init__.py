@@ -11,6 +11,7 @@ from .agreements import (
 from .compliance import ComplianceResult, ComplianceRun
 from .records import (
     PendingCompliance,
+    PendingRemeasure,
     RecordImport,
     RecordImportError,
     RecordStagingRow,
@@ -22,6 +23,7 @@ __all__ = [
     "ComplianceResult",
     "ComplianceRun",
     "PendingCompliance",
+    "PendingRemeasure",
     "RecordImport",
     "RecordImportError",
     "RecordStagingRow",

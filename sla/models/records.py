@@ -204,6 +204,22 @@ class RecordStagingRow(models.Model):
         return f"import {self.record_import_id} line {self.line}"
 
 
+class PendingRemeasure(models.Model):
+    """A duty station whose calendar (hours, zone or holidays) changed, and whose records
+    must be measured again. Marked in the change's own transaction, so that a broker that
+    cannot be reached, or a worker lost mid-run, only delays the re-measure: the scheduled
+    ``sla.remeasure_pending`` run sends it again. A re-measure deletes the mark it saw when
+    it started, and leaves a newer one."""
+
+    duty_station = models.OneToOneField(
+        "core.DutyStation", on_delete=models.CASCADE, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.duty_station_id} since {self.marked_at:%Y-%m-%d %H:%M}"
+
+
 class PendingCompliance(models.Model):
     """A (provider, month) whose compliance must be computed again (records, calendar or
     targets changed). The compliance engine takes these and deletes them when done."""

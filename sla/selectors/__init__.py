@@ -15,12 +15,20 @@ from .compliance import (
     open_breaches,
     pending_months,
     records_url,
+    remeasure_pending_since,
 )
-from .records import Deadline, record_deadlines, record_import_queryset, record_queryset
+from .records import (
+    Deadline,
+    calendars_to_remeasure,
+    record_deadlines,
+    record_import_queryset,
+    record_queryset,
+)
 
 __all__ = [
     "Deadline",
     "agreement_sections",
+    "calendars_to_remeasure",
     "compliance_matrix",
     "compliance_queryset",
     "compliance_summary",
@@ -31,6 +39,7 @@ __all__ = [
     "record_import_queryset",
     "record_queryset",
     "records_url",
+    "remeasure_pending_since",
     "sla_comparison",
     "sla_detail",
     "sla_history",

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -14,7 +14,7 @@ from catalogue.choices import MeasureKind
 from catalogue.models import Designation
 
 from ..choices import ComplianceScope, ComplianceStatus
-from ..models import ComplianceResult, ComplianceRun, PendingCompliance
+from ..models import ComplianceResult, ComplianceRun, PendingCompliance, PendingRemeasure
 from ..models.compliance import WITHHELD_RESULTS, figures_withheld
 
 GROUPS = {
@@ -123,6 +123,15 @@ def pending_months(*, provider_ids=None) -> list[dt.date]:
     if provider_ids is not None:
         pending = pending.filter(provider_id__in=list(provider_ids))
     return sorted(set(pending.values_list("month", flat=True)))
+
+
+def remeasure_pending_since(*, provider_ids=None) -> dt.datetime | None:
+    """Since when the records of these providers' duty stations wait to be measured again
+    after a calendar change (the figures will change once that is done), or None."""
+    marks = PendingRemeasure.objects.all()
+    if provider_ids is not None:
+        marks = marks.filter(duty_station__providers__in=list(provider_ids))
+    return marks.aggregate(since=Min("marked_at"))["since"]
 
 
 def records_url(result: ComplianceResult) -> str:

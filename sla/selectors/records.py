@@ -11,7 +11,7 @@ from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard
 from core.clock import clock_due_at, elapsed_seconds, threshold_seconds
 
-from ..models import RecordImport, ServiceRecord
+from ..models import PendingRemeasure, RecordImport, ServiceRecord
 
 
 def record_queryset(*, user) -> QuerySet[ServiceRecord]:
@@ -73,3 +73,13 @@ def record_deadlines(*, record: ServiceRecord, now: dt.datetime | None = None) -
             left = max(0, allowed - spent)
         deadlines.append(Deadline(standard, due, left, now >= due))
     return deadlines
+
+
+def calendars_to_remeasure(*, marked_before: dt.datetime) -> list[int]:
+    """The duty stations whose re-measure was asked for before ``marked_before`` and has
+    not finished since."""
+    return list(
+        PendingRemeasure.objects.filter(marked_at__lt=marked_before)
+        .order_by("duty_station_id")
+        .values_list("duty_station_id", flat=True)
+    )

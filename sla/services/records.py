@@ -31,6 +31,7 @@ from ..imports.store import (
 from ..imports.validate import CONTROL_RE, ImportContext, RowError, validate_row
 from ..models import (
     PendingCompliance,
+    PendingRemeasure,
     RecordImport,
     RecordImportError,
     RecordStagingRow,
@@ -391,6 +392,12 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
     Works in batches by id, each in its own transaction; a rerun finds nothing left to
     change, so the task is safe to retry. Returns the number of records changed.
     """
+    # The mark this run answers for (a newer one, made while it runs, stays).
+    seen = (
+        PendingRemeasure.objects.filter(duty_station_id=duty_station_id)
+        .values_list("marked_at", flat=True)
+        .first()
+    )
     station = DutyStation.objects.prefetch_related("holidays").filter(pk=duty_station_id).first()
     if station is None:
         return 0
@@ -414,6 +421,10 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
                 audit_action(
                     action="records.remeasured", target=station, changes={"records": changed_total}
                 )
+            if seen is not None:
+                PendingRemeasure.objects.filter(
+                    duty_station_id=station.pk, marked_at__lte=seen
+                ).delete()
             return changed_total
         last_id = batch[-1].pk
         changed, months = [], set()
@@ -453,6 +464,21 @@ def _measure(record: ServiceRecord, calendar, zone) -> tuple:
         elapsed_working_seconds(calendar, record.received_at, record.completed_at, pauses),
         elapsed_calendar_seconds(record.received_at, record.completed_at, pauses),
         dt.date(local.year, local.month, 1),
+    )
+
+
+def mark_remeasure(duty_station_ids: Iterable[int]) -> None:
+    """Mark duty stations whose records must be measured again (idempotent; the mark's
+    time moves on with each change)."""
+    now = timezone.now()
+    PendingRemeasure.objects.bulk_create(
+        [
+            PendingRemeasure(duty_station_id=pk, marked_at=now)
+            for pk in sorted(set(duty_station_ids))
+        ],
+        update_conflicts=True,
+        unique_fields=["duty_station"],
+        update_fields=["marked_at"],
     )
 
 
