@@ -5,7 +5,9 @@ it is killed while the worker validates a 20,000-row import and started again (e
 keeps nothing on disk) afterwards. The records must be stored, the months marked pending
 in the database and said so on the compliance page; once Redis is back, the scheduled
 ``compliance.compute_pending`` run computes exactly the figures counted here from the
-generated rows, each result once.
+generated rows, each result once. A holiday added while Redis is down is saved, its duty
+station stays marked, and the scheduled ``sla.remeasure_pending`` run measures the records
+again once Redis is back.
 
 The other two faults: ``test_database_restart.py`` (PostgreSQL restarted while the portal
 serves) and, for a worker SIGKILLed mid-task, ``tests/sla/test_compliance_workers.py::
@@ -26,8 +28,15 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from catalogue.models import MinimumServiceStandard
+from core.models import Holiday
 from providers.models import ServiceProvider
-from sla.models import ComplianceResult, PendingCompliance, RecordImport, ServiceRecord
+from sla.models import (
+    ComplianceResult,
+    PendingCompliance,
+    PendingRemeasure,
+    RecordImport,
+    ServiceRecord,
+)
 from sla.services import record_import_create
 from tests.conftest import (
     REQUIRE_SERVICES,
@@ -207,8 +216,13 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
     assert worker.process.poll() is None, "the worker survives the broker's loss"
 
     # A small upload the API stores at once, while Redis is still down: 200, not a server
-    # error, and its month is pending too.
+    # error, and its month is pending too. And a holiday added to Kuwait's calendar: saved,
+    # not measured yet, and the station stays marked. F-6 runs from Thu 5 to Wed 25 February.
+    slow = ServiceRecord.objects.filter(external_ref="F-6")
+    before = slow.get().elapsed_working_seconds
+    kuwait = ServiceProvider.objects.get(code="KJSO").duty_station
     with enqueueing_through_the_broker():
+        Holiday.objects.create(duty_station=kuwait, date=dt.date(2026, 2, 10), name="Fault test")
         api = APIClient()
         api.force_authenticate(staff)
         response = api.post(
@@ -220,6 +234,8 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
         )  # fmt: skip
     assert response.status_code == 200, response.content
     assert kjso_pending() == {*MONTHS, APRIL}
+    assert slow.get().elapsed_working_seconds == before
+    assert PendingRemeasure.objects.filter(duty_station=kuwait).exists()
     counts[APRIL] = {"eligible": 1, "on_time": 1, "not_defective": 1}
     want = expected_results(counts)
 
@@ -230,6 +246,11 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
 
     broker.start()  # the same port, empty
     wait_for(lambda: answers_ping(worker.sender), 90, what="the worker reconnects")
+    # Beat's run every ten minutes sends again the re-measures marked over ten minutes ago.
+    PendingRemeasure.objects.update(marked_at=timezone.now() - dt.timedelta(minutes=11))
+    worker.sender.send_task("sla.remeasure_pending")
+    wait_for(lambda: not PendingRemeasure.objects.exists(), 120, what="the re-measure")
+    assert slow.get().elapsed_working_seconds == before - 8 * 3600  # Tuesday 10: a holiday
     worker.sender.send_task("compliance.compute_pending")  # what beat sends every minute
     wait_for(lambda: not kjso_pending() and kjso_results() == want, 120, what="compliance")
     assert kjso_results() == want
