@@ -36,6 +36,7 @@ from .choices import SlaStatus
 from .filtersets import SlaFilterSet
 from .models import Sla
 from .selectors import (
+    MATRIX_ROWS_PER_PAGE,
     agreement_sections,
     compliance_matrix,
     compliance_queryset,
@@ -318,7 +319,9 @@ def _detail_context(request, sla: Sla, **forms) -> dict:
         "versions": versions,
         "history": sla_history(sla=sla),
         "compliance": compliance_matrix(
-            results=compliance_queryset(user=request.user).filter(sla=sla)
+            results=compliance_queryset(user=request.user).filter(sla=sla),
+            page=request.GET.get("page"),
+            per_page=MATRIX_ROWS_PER_PAGE,
         ),
         "last_computed": last_computed_at(provider_ids=[sla.agreement.provider_id]),
         "return_form": forms.get("return_form") or ReturnForm(),

@@ -17,6 +17,7 @@ from .filtersets import ComplianceResultFilterSet, RecordImportFilterSet, Servic
 from .forms import RecordImportConfirmForm, RecordImportForm
 from .imports.parse import COLUMNS, MEASURED_COLUMNS
 from .selectors import (
+    MATRIX_ROWS_PER_PAGE,
     compliance_matrix,
     compliance_queryset,
     last_computed_at,
@@ -213,7 +214,11 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
         context.update(
             provider=provider,
             standards=compliance_matrix(results=results.filter(scope=ComplianceScope.MSS)),
-            targets=compliance_matrix(results=results.filter(scope=ComplianceScope.SLA)),
+            targets=compliance_matrix(
+                results=results.filter(scope=ComplianceScope.SLA),
+                page=self.request.GET.get("page"),
+                per_page=MATRIX_ROWS_PER_PAGE,
+            ),
             breaches=open_breaches(results=results)[:50],
             last_computed=last_computed_at(provider_ids=[provider.pk]),
             pending_months=pending_months(provider_ids=[provider.pk]),

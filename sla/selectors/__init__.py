@@ -8,6 +8,7 @@ from .agreements import (
     sla_queryset,
 )
 from .compliance import (
+    MATRIX_ROWS_PER_PAGE,
     compliance_matrix,
     compliance_queryset,
     compliance_summary,
@@ -26,6 +27,7 @@ from .records import (
 )
 
 __all__ = [
+    "MATRIX_ROWS_PER_PAGE",
     "Deadline",
     "agreement_sections",
     "calendars_to_remeasure",

@@ -4,7 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -167,11 +168,22 @@ class Matrix:
     months: list[dt.date]
     rows: list[MatrixRow]
     hidden: int = 0  # measures without any record in these months
+    page_obj: Page | None = None  # when the rows come a page at a time
 
 
-def compliance_matrix(*, results: QuerySet[ComplianceResult], months: int = 12) -> Matrix:
+MATRIX_ROWS_PER_PAGE = 25
+
+
+def compliance_matrix(
+    *, results: QuerySet[ComplianceResult], months: int = 12, page=None, per_page: int | None = None
+) -> Matrix:
     """Results month by month: one row per measure (a standard, or an SLA target), the
-    latest ``months`` months that have results as columns (two queries)."""
+    latest ``months`` months that have results as columns. Measures without any record in
+    these months are counted, not shown. With ``per_page``, the rows come a page at a time
+    (``page``, as the pages give it), so that a provider with hundreds of SLA targets gets
+    a page that answers at once. Three queries: the months, the measures, their results.
+
+    Rows: by client and SLA (standards, which have neither, first), then measure code."""
     this_month = timezone.localdate().replace(day=1)
     periods = sorted(
         results.filter(period__lte=this_month)
@@ -181,24 +193,57 @@ def compliance_matrix(*, results: QuerySet[ComplianceResult], months: int = 12) 
         reverse=True,
     )[:months]
     periods.sort()
-    rows: dict[str, dict] = {}
-    for result in results.filter(period__in=periods).order_by("standard__code", "period"):
-        key = f"{result.scope}:{result.target_id or result.standard_id}:{result.provider_id}"
-        row = rows.setdefault(
-            key,
-            {
-                "label": f"{result.standard.code}",
-                "detail": _measure_detail(result),
-                "cells": dict.fromkeys(periods),
-            },
+    if not periods:
+        return Matrix(months=[], rows=[])
+    in_months = results.filter(period__in=periods)
+    measures = list(
+        in_months.values("scope", "provider_id", "standard_id", "target_id")
+        .annotate(
+            code=Min("standard__code"),
+            client=Min("client__code"),
+            agreement=Min("sla__agreement__number"),
+            measured=Max(Case(When(Q(eligible__gt=0) | Q(overdue_open__gt=0), then=1), default=0)),
         )
-        row["cells"][result.period] = result
-    shown = [
-        MatrixRow(r["label"], r["detail"], [r["cells"][p] for p in periods])
-        for r in rows.values()
-        if any(c and (c.eligible or c.overdue_open) for c in r["cells"].values())
-    ]
-    return Matrix(months=periods, rows=shown, hidden=len(rows) - len(shown))
+        .order_by(
+            F("client").asc(nulls_first=True),
+            F("agreement").asc(nulls_first=True),
+            "code",
+            "provider_id",
+            "target_id",
+        )
+    )
+    shown = [m for m in measures if m["measured"]]
+    page_obj = None
+    if per_page:
+        page_obj = Paginator(shown, per_page).get_page(page)
+        shown = list(page_obj.object_list)
+    cells: dict[tuple, dict] = {}
+    targets = [m["target_id"] for m in shown if m["target_id"]]
+    standards = [m for m in shown if not m["target_id"]]
+    wanted = Q(target_id__in=targets)
+    if standards:
+        wanted |= Q(
+            target__isnull=True,
+            standard_id__in={m["standard_id"] for m in standards},
+            provider_id__in={m["provider_id"] for m in standards},
+        )
+    if shown:
+        for result in in_months.filter(wanted):
+            key = (result.scope, result.provider_id, result.standard_id, result.target_id)
+            cells.setdefault(key, {})[result.period] = result
+    rows = []
+    for m in shown:
+        by_month = cells.get((m["scope"], m["provider_id"], m["standard_id"], m["target_id"]), {})
+        latest = by_month[max(by_month)]  # describes the measure as it stands now
+        rows.append(
+            MatrixRow(m["code"], _measure_detail(latest), [by_month.get(p) for p in periods])
+        )
+    return Matrix(
+        months=periods,
+        rows=rows,
+        hidden=len(measures) - sum(m["measured"] for m in measures),
+        page_obj=page_obj,
+    )
 
 
 def _measure_detail(result: ComplianceResult) -> str:
