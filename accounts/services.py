@@ -62,14 +62,14 @@ def notify(*, users, verb: str, title: str, message: str = "", url: str = "") ->
         for user in recipients.values()
     )
     link = f"\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
-    send_mass_mail(
-        [
-            (title, f"{message}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-            for user in recipients.values()
-            if user.email
-        ],
-        fail_silently=True,
-    )
+    messages = [
+        (title, f"{message}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in recipients.values()
+        if user.email
+    ]
+    # The in-app notifications are written with the caller's change; the e-mails leave once
+    # it commits (at once outside a transaction), never for a change that is rolled back.
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return len(recipients)
 
 

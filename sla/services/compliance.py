@@ -792,6 +792,11 @@ def compute_shards(
                 if row[:2] in wanted
             ]
             written, breaches = _compute(shards, now)
+            # In the same transaction as the results that say so: a breach marked notified
+            # has its notifications, and a run that dies leaves neither (e-mails go once
+            # it commits).
+            if breaches:
+                _notify_breaches(breaches)
             if settings.COMPLIANCE_FAULT_DELAY_SECONDS:
                 time.sleep(settings.COMPLIANCE_FAULT_DELAY_SECONDS)
             # A mark made after we started stays, so that change is computed again.
@@ -826,8 +831,6 @@ def compute_shards(
             for run in runs
         ],
     )
-    if breaches:
-        transaction.on_commit(lambda: _notify_breaches(breaches))
     return runs
 
 

@@ -203,6 +203,38 @@ class TestBreaches:
             compute(kjso(), FEB)
         assert manager.notifications.filter(verb="compliance.breached").count() == 1
 
+    def test_a_run_that_dies_after_notifying_leaves_no_notification_behind(
+        self, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        acc = standard("MSS-PAY-OFF", "accuracy")
+        manager = user_with_role(Role.PROVIDER_MANAGER, provider=kjso(), email="m@example.org")
+        import_csv("D-1,KJSO,UNAMA,PAY-OFF,2026-02-02T09:00,2026-02-02T10:00,,,true\n")
+        mail.outbox.clear()
+
+        seen = {}
+
+        def killed(seconds):  # where the crash tests hold a run: results written, not committed
+            seen["notified"] = manager.notifications.filter(verb="compliance.breached").count()
+            seen["mailed"] = len(mail.outbox)
+            raise SystemExit("worker lost")
+
+        settings.COMPLIANCE_FAULT_DELAY_SECONDS = 1
+        monkeypatch.setattr("sla.services.compliance.time.sleep", killed)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit):
+            compute(kjso(), FEB)
+        # The notification was written in the results' transaction, the e-mail waited for
+        # the commit; both rolled back with the results.
+        assert seen == {"notified": 1, "mailed": 0}
+        assert not ComplianceResult.objects.filter(provider=kjso(), standard=acc).exists()
+        assert not manager.notifications.exists() and mail.outbox == []
+
+        settings.COMPLIANCE_FAULT_DELAY_SECONDS = 0
+        with django_capture_on_commit_callbacks(execute=True):
+            compute(kjso(), FEB)  # run again: notified now, once
+        assert mss_result(kjso(), acc, FEB).breach_notified_at
+        assert manager.notifications.filter(verb="compliance.breached").count() == 1
+        assert len(mail.outbox) == 1
+
     def test_provisional_month_that_can_still_recover_is_not_notified(self):
         acc = standard("MSS-PAY-OFF", "accuracy")
         import_csv(

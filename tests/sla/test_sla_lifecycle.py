@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -454,10 +455,21 @@ class TestComparison:
 
 
 class TestNotifications:
+    """The in-app notifications are written with the change; the e-mails leave when it
+    commits (``committed``: the test's own transaction never does)."""
+
+    @pytest.fixture(autouse=True)
+    def _commits(self, django_capture_on_commit_callbacks):
+        self.commits = django_capture_on_commit_callbacks
+
+    def committed(self):
+        return self.commits(execute=True)
+
     def test_submit_notifies_client_focal_points_and_provider_managers(self, people):
         sla = make_draft(people)
         mail.outbox.clear()
-        sla_submit(sla=sla, user=people.staff)
+        with self.committed():
+            sla_submit(sla=sla, user=people.staff)
         assert recipients("sla.submitted") == {"unep-focal", "unon-manager"}
         assert mailed_to() == ["unep-focal@un.example", "unon-manager@un.example"]
         assert all(str(sla) in m.subject for m in mail.outbox)
@@ -469,7 +481,8 @@ class TestNotifications:
         sla = make_draft(people)
         sla_submit(sla=sla, user=people.staff)
         count, sent = Notification.objects.count(), len(mail.outbox)
-        sla_approve(sla=sla, user=people.focal)
+        with self.committed():
+            sla_approve(sla=sla, user=people.focal)
         assert (Notification.objects.count(), len(mail.outbox)) == (count, sent)
 
     def test_approval_notifies_both_sides(self, people):
@@ -477,7 +490,8 @@ class TestNotifications:
         sla_submit(sla=sla, user=people.staff)
         sla_approve(sla=sla, user=people.focal)
         mail.outbox.clear()
-        sla_approve(sla=sla, user=people.manager)
+        with self.committed():
+            sla_approve(sla=sla, user=people.manager)
         assert recipients("sla.approved") == {"unon-staff", "unon-manager", "unep-focal"}
         assert mailed_to() == [
             "unep-focal@un.example",
@@ -489,7 +503,8 @@ class TestNotifications:
         sla = make_draft(people)
         sla_submit(sla=sla, user=people.staff)
         mail.outbox.clear()
-        sla_return(sla=sla, user=people.focal, comment="Volumes look doubled.")
+        with self.committed():
+            sla_return(sla=sla, user=people.focal, comment="Volumes look doubled.")
         assert recipients("sla.returned") == {"unon-staff", "unon-manager"}
         assert all(
             "Volumes look doubled." in n.message
@@ -501,10 +516,21 @@ class TestNotifications:
     def test_terminate_notifies_everyone(self, people):
         sla = make_approved(people, start=days(-30), end=days(300))
         mail.outbox.clear()
-        sla_terminate(sla=sla, user=people.manager, reason="Entity merged.")
+        with self.committed():
+            sla_terminate(sla=sla, user=people.manager, reason="Entity merged.")
         assert recipients("sla.terminated") == {"unon-staff", "unon-manager", "unep-focal"}
         assert len(mail.outbox) == 3
         assert all("Entity merged." in m.body for m in mail.outbox)
+
+    def test_a_change_rolled_back_notifies_nobody(self, people):
+        sla = make_draft(people)
+        mail.outbox.clear()
+        with self.committed(), pytest.raises(RuntimeError), transaction.atomic():
+            sla_submit(sla=sla, user=people.staff)
+            raise RuntimeError("a later step of the same change fails")
+        assert fresh(sla).status == SlaStatus.DRAFT
+        assert not Notification.objects.filter(verb="sla.submitted").exists()
+        assert mail.outbox == []  # before, the e-mails had already left
 
     def test_nobody_outside_the_agreement_is_notified(self, people):
         sla = make_approved(people, start=days(-30), end=days(300))
@@ -522,10 +548,11 @@ class TestNotifications:
     def test_expiry_notice_is_sent_once_thirty_days_ahead(self, people):
         sla = make_approved(people, start=days(-30), end=days(300))
         mail.outbox.clear()
-        assert slas_update_lifecycle(today=days(269))["expiry_notices"] == 0
-        assert slas_update_lifecycle(today=days(270))["expiry_notices"] == 1
-        assert slas_update_lifecycle(today=days(270))["expiry_notices"] == 0
-        assert slas_update_lifecycle(today=days(280))["expiry_notices"] == 0
+        with self.committed():
+            assert slas_update_lifecycle(today=days(269))["expiry_notices"] == 0
+            assert slas_update_lifecycle(today=days(270))["expiry_notices"] == 1
+            assert slas_update_lifecycle(today=days(270))["expiry_notices"] == 0
+            assert slas_update_lifecycle(today=days(280))["expiry_notices"] == 0
         assert recipients("sla.expiring") == {"unon-staff", "unon-manager", "unep-focal"}
         assert Notification.objects.filter(verb="sla.expiring").count() == 3
         assert len(mail.outbox) == 3
