@@ -202,6 +202,9 @@ class ComplianceListView(FilteredListView):
         return context
 
 
+BREACHES_SHOWN = 50  # on a provider's compliance page; the list page has them all
+
+
 class ProviderComplianceView(LoginRequiredMixin, TemplateView):
     """A provider's standards and SLA targets, month by month, and its open breaches."""
 
@@ -211,6 +214,7 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         provider = get_object_or_404(ServiceProvider, code=self.kwargs["code"])
         results = compliance_queryset(user=self.request.user).filter(provider=provider)
+        breaches = list(open_breaches(results=results)[: BREACHES_SHOWN + 1])
         context.update(
             provider=provider,
             standards=compliance_matrix(results=results.filter(scope=ComplianceScope.MSS)),
@@ -219,7 +223,8 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
                 page=self.request.GET.get("page"),
                 per_page=MATRIX_ROWS_PER_PAGE,
             ),
-            breaches=open_breaches(results=results)[:50],
+            breaches=breaches[:BREACHES_SHOWN],
+            more_breaches=len(breaches) > BREACHES_SHOWN,
             last_computed=last_computed_at(provider_ids=[provider.pk]),
             pending_months=pending_months(provider_ids=[provider.pk]),
             remeasure_since=remeasure_pending_since(provider_ids=[provider.pk]),

@@ -129,3 +129,18 @@ def test_the_provider_page_shows_its_sla_targets_by_client_a_page_at_a_time(clie
         if number < len(targets):
             assert f'rel="next" href="?page={number + 1}"' in page
     assert seen == expected
+
+
+def test_the_provider_page_lists_the_newest_breaches_and_links_to_all(client, monkeypatch):
+    for standard in standards(3):
+        result(standard=standard, month=JANUARY, met=3)  # 30% against 90%: breached
+    client.force_login(user_with_role(Role.MANAGEMENT))
+    link = "/compliance/?provider=UNON&amp;status=breached"
+
+    page = client.get("/compliance/providers/UNON/").content.decode()
+    assert page.count('class="code">TST-M0') == 6  # three matrix rows, three breaches
+    assert link not in page
+
+    monkeypatch.setattr(views, "BREACHES_SHOWN", 2)
+    page = client.get("/compliance/providers/UNON/").content.decode()
+    assert "The 2 newest." in page and link in page
