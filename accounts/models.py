@@ -95,10 +95,22 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail copy: owed (the user has an address) until sent; a failed send is tried
+    # again by the scheduled ``accounts.send_pending_emails`` run.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_pending=True),
+                name="accounts_notification_mail_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"

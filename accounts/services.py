@@ -1,11 +1,16 @@
 """Writes about users and their roles."""
 
+import datetime as dt
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .choices import Role
 from .models import Membership
+
+logger = logging.getLogger(__name__)
 
 CATALOGUE_MANAGERS_GROUP = "Catalogue managers"
 CURATED_APPS = ("core", "clients", "providers", "catalogue", "accounts", "surveys")
@@ -48,29 +53,92 @@ def upsert_user(*, username: str, password: str, first_name: str, last_name: str
 
 
 def notify(*, users, verb: str, title: str, message: str = "", url: str = "") -> int:
-    """Tell ``users`` something, in the app and by e-mail (once per user). Returns how many."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
+    """Tell ``users`` something, in the app and by e-mail (once per user). Returns how many.
 
+    The in-app notifications are written with the caller's change; the e-mails leave once
+    it commits (at once outside a transaction), never for a change that is rolled back,
+    and one that cannot be sent then is tried again later (``send_pending_emails``)."""
     from .models import Notification
 
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if not recipients:
         return 0
-    Notification.objects.bulk_create(
-        Notification(user=user, verb=verb, title=title[:200], message=message, url=url)
+    notes = Notification.objects.bulk_create(
+        Notification(
+            user=user,
+            verb=verb,
+            title=title[:200],
+            message=message,
+            url=url,
+            email_pending=bool(user.email),
+        )
         for user in recipients.values()
     )
-    link = f"\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
-    messages = [
-        (title, f"{message}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in recipients.values()
-        if user.email
-    ]
-    # The in-app notifications are written with the caller's change; the e-mails leave once
-    # it commits (at once outside a transaction), never for a change that is rolled back.
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    owed = [note.pk for note in notes if note.email_pending]
+    if owed:
+        transaction.on_commit(lambda: send_notification_emails(ids=owed), robust=True)
     return len(recipients)
+
+
+# A notification's e-mail is tried this many times at most (the first send, then the
+# scheduled runs), and no more once this old: news that late is only noise.
+EMAIL_MAX_ATTEMPTS = 10
+EMAIL_GIVE_UP_AFTER = dt.timedelta(days=2)
+
+
+def send_notification_emails(*, ids=None, older_than: dt.timedelta | None = None) -> int:
+    """Send the e-mails still owed: of the notifications ``ids``, or (the scheduled run)
+    those made more than ``older_than`` ago. Each is marked sent, or counts one more
+    attempt; rows another sender is working on are skipped. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.utils import timezone
+
+    from .models import Notification
+
+    now = timezone.now()
+    owed = Notification.objects.filter(
+        email_pending=True,
+        email_attempts__lt=EMAIL_MAX_ATTEMPTS,
+        created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+    )
+    if ids is not None:
+        owed = owed.filter(pk__in=list(ids))
+    if older_than is not None:
+        owed = owed.filter(created_at__lt=now - older_than)
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    sent = 0
+    with transaction.atomic():
+        notes = list(
+            owed.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .order_by("pk")
+        )
+        if not notes:
+            return 0
+        connection = get_connection(fail_silently=False)
+        tried = []
+        try:
+            for note in notes:
+                link = f"\n\n{base}{note.url}" if note.url else ""
+                email = EmailMessage(
+                    note.title,
+                    f"{note.message}{link}",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [note.user.email],
+                    connection=connection,
+                )
+                note.email_attempts += 1
+                tried.append(note)
+                email.send()
+                note.email_pending, note.emailed_at = False, timezone.now()
+                sent += 1
+        except Exception as exc:  # the mail server refuses or is away: the rest wait too
+            logger.warning("%s notification e-mail(s) not sent: %s", len(notes) - sent, exc)
+        finally:
+            connection.close()
+        Notification.objects.bulk_update(tried, ["email_pending", "emailed_at", "email_attempts"])
+    return sent
 
 
 def users_with_role(*, role: str, provider=None, client=None):

@@ -161,6 +161,9 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Seconds before a mail server that does not answer counts as away (its e-mails are sent
+# again later), rather than holding a request or a task.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 # Absolute links in e-mails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -230,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "compliance-pending": {"task": "compliance.compute_pending", "schedule": 60.0},
     "calendar-remeasure-pending": {"task": "sla.remeasure_pending", "schedule": 600.0},
+    "notification-emails-pending": {"task": "accounts.send_pending_emails", "schedule": 300.0},
     "survey-housekeeping": {"task": "surveys.housekeeping", "schedule": crontab(minute=30)},
     "compliance-nightly": {
         "task": "compliance.compute_recent",
