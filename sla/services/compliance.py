@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.services import notify, users_with_role
+from accounts.services import Notice, notify_all, role_holders
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering, Service
 from core.audit import audit_actions
@@ -976,40 +976,59 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
 
 
 def _notify_breaches(keys: list[str]) -> None:
-    audiences: dict[tuple, list] = {}  # who to tell, looked up once per organisation
-
-    def audience(provider, client):
-        key = (provider.pk, client.pk if client else None)
-        if key not in audiences:
-            users = users_with_role(role=Role.PROVIDER_MANAGER, provider=provider)
-            users += users_with_role(role=Role.PROVIDER_STAFF, provider=provider)
-            if client is not None:
-                users += users_with_role(role=Role.CLIENT_FOCAL_POINT, client=client)
-            audiences[key] = users
-        return audiences[key]
-
+    """Tell each newly breached result's provider (managers and staff) and, for an SLA
+    target, its client's focal points: their people looked up in one query, the
+    notifications written in one insert, whatever the number of breaches."""
     # Survey anonymity: a satisfaction breach from too few answers is not announced (its
     # status is not shown anywhere; "1 of 2 met" would give the answers away).
-    for result in (
+    results = list(
         ComplianceResult.objects.filter(key__in=keys)
         .exclude(WITHHELD_RESULTS)
-        .select_related("provider", "client", "standard", "sla__agreement")
-    ):
-        users = audience(result.provider, result.client)
-        if not users:
-            continue
-        what = f"{result.sla.agreement.number} target" if result.sla_id else "standard"
-        notify(
-            users=users,
-            verb="compliance.breached",
-            title=f"Breached: {result.standard.code} ({what}), {result.period:%Y-%m}",
-            message=(
-                f"{result.provider.code}: {result.met} of {result.eligible} met, below "
-                f"the target of {result.target_pct.normalize():f}%."
-            ),
-            url=f"/api/v1/compliance/?provider={result.provider.code}"
-            f"&period={result.period:%Y-%m}&status=breached",
+        .values_list(
+            "provider_id",
+            "client_id",
+            "provider__code",
+            "standard__code",
+            "sla__agreement__number",
+            "period",
+            "met",
+            "eligible",
+            "target_pct",
         )
+    )  # plain values: a month's close may breach thousands at once
+    by_provider, by_client = role_holders(
+        provider_roles=(Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF),
+        provider_ids={r[0] for r in results},
+        client_roles=(Role.CLIENT_FOCAL_POINT,),
+        client_ids={r[1] for r in results if r[1]},
+    )
+    notices = []
+    for (
+        provider_id,
+        client_id,
+        provider,
+        standard,
+        agreement,
+        period,
+        met,
+        eligible,
+        pct,
+    ) in results:
+        what = f"{agreement} target" if agreement else "standard"
+        notices.append(
+            Notice(
+                users=by_provider.get(provider_id, []) + by_client.get(client_id, []),
+                verb="compliance.breached",
+                title=f"Breached: {standard} ({what}), {period:%Y-%m}",
+                message=(
+                    f"{provider}: {met} of {eligible} met, below "
+                    f"the target of {pct.normalize():f}%."
+                ),
+                url=f"/api/v1/compliance/?provider={provider}"
+                f"&period={period:%Y-%m}&status=breached",
+            )
+        )
+    notify_all(notices)
 
 
 # --- what to compute --------------------------------------------------------------------

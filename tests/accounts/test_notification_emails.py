@@ -6,9 +6,11 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import Notification
 from accounts.services import EMAIL_MAX_ATTEMPTS, notify
 from accounts.tasks import send_pending_emails
@@ -22,6 +24,16 @@ class RefusingBackend(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class OneAddressRefusedBackend(locmem.EmailBackend):
+    """A mail server that takes every message but those to one address."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "gone@un.example" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"gone@un.example": (550, b"No such user")})
+        return super().send_messages(messages)
 
 
 def tell(users, commits):
@@ -88,3 +100,22 @@ def test_an_e_mail_is_given_up_after_its_attempts_or_two_days(django_capture_on_
 def test_the_scheduled_run_is_in_the_beat_schedule(settings):
     schedule = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["accounts.send_pending_emails"]["schedule"] == 300.0
+
+
+def test_one_refused_address_does_not_hold_back_the_others(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.accounts.test_notification_emails.OneAddressRefusedBackend"
+    users = [UserFactory(email=e) for e in ("a@un.example", "gone@un.example", "b@un.example")]
+    tell(users, django_capture_on_commit_callbacks)
+    assert sorted(to for m in mail.outbox for to in m.to) == ["a@un.example", "b@un.example"]
+    refused = Notification.objects.get(email_pending=True)
+    assert (refused.user.email, refused.email_attempts) == ("gone@un.example", 1)
+
+
+def test_many_e_mails_leave_in_batches(monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "EMAIL_BATCH", 2)
+    users = [UserFactory(email=f"p{n}@un.example") for n in range(5)]
+    assert tell(users, django_capture_on_commit_callbacks) == 5
+    assert len(mail.outbox) == 5
+    assert not Notification.objects.filter(email_pending=True).exists()
