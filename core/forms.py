@@ -1,14 +1,24 @@
 """What every page's forms share: showing a service's refusals, and rendering."""
 
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 
+from .exceptions import ApplicationError
 
-def add_errors(form, errors: dict) -> None:
-    """Show a service's reasons ({field: [reason, ...]}, as ``ApplicationError.errors`` or
-    a model's ``ValidationError.message_dict``) beside the fields they name, and the
-    others above the form."""
+
+def add_refusal(form, refusal: ApplicationError | ValidationError) -> None:
+    """Show a service's refusal on ``form``: each reason beside the field it names, the
+    others above the form with the refusal's message. Takes the ``ApplicationError`` a
+    service raises, or the ``ValidationError`` of a model's ``full_clean``."""
+    if isinstance(refusal, ValidationError):
+        errors = refusal.message_dict if hasattr(refusal, "error_dict") else {}
+        message = "" if errors else " ".join(refusal.messages)
+    else:
+        errors, message = refusal.errors, refusal.message
+    if message:
+        form.add_error(None, message)
     for name, reasons in errors.items():
         for reason in reasons:
             form.add_error(name if name in form.fields else None, reason)

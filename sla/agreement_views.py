@@ -18,7 +18,7 @@ from django.views import View
 from accounts.choices import Role
 from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
-from core.forms import add_errors
+from core.forms import add_refusal
 from core.views import FilteredListView
 from providers.models import ServiceProvider
 
@@ -391,8 +391,7 @@ class SlaActionView(LoginRequiredMixin, View):
             if form is None:
                 messages.error(request, exc.message)
                 return redirect("sla:sla-detail", pk=sla.pk)
-            add_errors(form, exc.errors)
-            form.add_error(None, exc.message)
+            add_refusal(form, exc)
         if form is not None and form.errors:
             # A fresh read: the failed service call stored nothing.
             sla = _visible_sla(request.user, pk)

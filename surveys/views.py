@@ -16,7 +16,7 @@ from django.views import View
 from accounts.selectors import user_scope
 from clients.models import ClientEntity
 from core.exceptions import ApplicationError
-from core.forms import add_errors
+from core.forms import add_refusal
 from core.views import FilteredListView
 
 from .choices import MIN_ANSWERS_SHOWN, SCORE_FIELDS, CampaignStatus
@@ -135,9 +135,7 @@ class AnswerView(LoginRequiredMixin, View):
                     data=AnswerInput(**{k: values.get(k) for k in (*SCORE_FIELDS, "comment")}),
                 )
             except ApplicationError as exc:
-                add_errors(form, exc.errors)
-                if not exc.errors:
-                    form.add_error(None, exc.message)
+                add_refusal(form, exc)
                 return self.render_form(request, campaign, offering, form, answer, status=400)
             messages.success(
                 request,
@@ -175,11 +173,8 @@ class CampaignCreateView(LoginRequiredMixin, View):
                     offerings=list(data["offerings"]),
                     clients=list(data["clients"]),
                 )
-            except ValidationError as exc:
-                add_errors(form, exc.message_dict)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                add_errors(form, exc.errors)
+            except (ApplicationError, ValidationError) as exc:
+                add_refusal(form, exc)
             else:
                 messages.success(request, "Campaign prepared as a draft: open it when it is ready.")
                 return redirect("surveys:campaign-detail", pk=campaign.pk)
