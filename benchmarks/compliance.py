@@ -94,14 +94,14 @@ REFERENCE_AGGREGATE = """
     SELECT provider_id, service_id, completed_month, count(*),
            sum(CASE WHEN NOT defective THEN 1 ELSE 0 END),
            sum(CASE WHEN elapsed_working_seconds <= 144000 THEN 1 ELSE 0 END)
-    FROM sla_servicerecord WHERE status = 'completed' GROUP BY 1, 2, 3
+    FROM records_servicerecord WHERE status = 'completed' GROUP BY 1, 2, 3
 """
 # Informational: the same with the client, which SLA targets need.
 CLIENT_AGGREGATE = """
     SELECT provider_id, service_id, client_id, completed_month, count(*),
            sum(CASE WHEN NOT defective THEN 1 ELSE 0 END),
            sum(CASE WHEN elapsed_working_seconds <= 144000 THEN 1 ELSE 0 END)
-    FROM sla_servicerecord WHERE status = 'completed' GROUP BY 1, 2, 3, 4
+    FROM records_servicerecord WHERE status = 'completed' GROUP BY 1, 2, 3, 4
 """
 
 
@@ -196,16 +196,9 @@ def sql_exec(query: str, params=None) -> int:
 
 def empty_bench_tables() -> None:
     """Records, SLAs and compliance rows of a previous run (reference data is kept)."""
-    from sla.models import (
-        Agreement,
-        ComplianceResult,
-        ComplianceRun,
-        PendingCompliance,
-        ServiceLevelTarget,
-        ServiceRecord,
-        Sla,
-        SlaLine,
-    )
+    from compliance.models import ComplianceResult, ComplianceRun
+    from records.models import PendingCompliance, ServiceRecord
+    from sla.models import Agreement, ServiceLevelTarget, Sla, SlaLine
 
     models = [
         ServiceRecord,
@@ -525,7 +518,7 @@ def create_offer_table(setup: Setup, rng: random.Random) -> None:
 
 
 INSERT_RECORDS = """
-INSERT INTO sla_servicerecord (
+INSERT INTO records_servicerecord (
     provider_id, client_id, service_id, external_ref, received_at, completed_at, status,
     defective, pauses, calendar_id, elapsed_working_seconds, elapsed_calendar_seconds,
     completed_month, created_at, updated_at)
@@ -623,7 +616,7 @@ def build(records: int, seed: int) -> Setup:
     )
     say(f"inserted {inserted:,} records in {time.perf_counter() - t0:.1f} s; VACUUM ANALYZE")
     for table in (
-        "sla_servicerecord",
+        "records_servicerecord",
         "sla_serviceleveltarget",
         "sla_slaline",
         "sla_sla",
@@ -650,7 +643,7 @@ def build(records: int, seed: int) -> Setup:
 def full_recompute(trigger: str = "bench-full") -> dict:
     """Every shard, sequentially. The breach notifications the engine sends after each
     shard are timed too (a thin wrapper on ``_notify_breaches``: one call per shard)."""
-    import sla.services.compliance as engine
+    import compliance.engine as engine
 
     notify = engine._notify_breaches
     notified = {"seconds": 0.0, "results": 0}
@@ -691,13 +684,13 @@ def reference_aggregate(query: str = REFERENCE_AGGREGATE) -> tuple[float, int]:
 def run_batches(shards, trigger: str, tasks: int | None = None) -> int:
     """The tasks ``enqueue_shards`` sends for these shards, run here one after the other;
     the rows they wrote."""
-    from sla.tasks import compute_compliance_shards, task_batches
+    from compliance.tasks import compute_compliance_shards, task_batches
 
     return sum(compute_compliance_shards(batch, trigger) for batch in task_batches(shards, tasks))
 
 
 def pending_recompute() -> dict:
-    from sla.services.compliance import shards_to_compute
+    from compliance.engine import shards_to_compute
 
     t0 = time.perf_counter()
     shards = shards_to_compute()
@@ -708,7 +701,7 @@ def pending_recompute() -> dict:
 def add_month_of_records(setup: Setup, records: int) -> tuple[int, list]:
     """N/12 more records completed (or received, when open) in 2026-12; the
     (provider, month) pairs an import would mark."""
-    before = sql_rows("SELECT coalesce(max(id), 0) FROM sla_servicerecord")[0][0]
+    before = sql_rows("SELECT coalesce(max(id), 0) FROM records_servicerecord")[0][0]
     extra = max(1, records // 12)
     inserted = insert_records(
         setup,
@@ -724,7 +717,7 @@ def add_month_of_records(setup: Setup, records: int) -> tuple[int, list]:
         """SELECT DISTINCT r.provider_id,
                coalesce(r.completed_month,
                         date_trunc('month', r.received_at AT TIME ZONE d.timezone)::date)
-           FROM sla_servicerecord r JOIN core_dutystation d ON d.id = r.calendar_id
+           FROM records_servicerecord r JOIN core_dutystation d ON d.id = r.calendar_id
            WHERE r.id > %s""",
         [before],
     )
@@ -777,7 +770,7 @@ def expected_counts(result, station) -> tuple[int, int]:
         ]
         params += [result.client_id, station.timezone, sla.start_date, sla.in_force_until]
     query = (
-        f"SELECT count(*), count(*) FILTER (WHERE {met}) FROM sla_servicerecord "
+        f"SELECT count(*), count(*) FILTER (WHERE {met}) FROM records_servicerecord "
         f"WHERE {' AND '.join(where)}"
     )
     eligible, met_count = sql_rows(query, extra + params)[0]
@@ -785,8 +778,8 @@ def expected_counts(result, station) -> tuple[int, int]:
 
 
 def spot_check(shards, rng: random.Random) -> tuple[bool, list[str]]:
+    from compliance.models import ComplianceResult
     from providers.models import ServiceProvider
-    from sla.models import ComplianceResult
 
     ok, lines = True, []
     for provider_id, month in shards:
@@ -828,9 +821,9 @@ def profile_phases() -> dict:
     module's functions in this process only; the engine's code is unchanged)."""
     from django.db.models import QuerySet
 
-    import sla.services.compliance as engine
-    import sla.tasks
-    from sla.models import ComplianceResult
+    import compliance.engine as engine
+    import compliance.tasks
+    from compliance.models import ComplianceResult
 
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
@@ -868,7 +861,7 @@ def profile_phases() -> dict:
             spent["delete stale results"] += time.perf_counter() - t0
             calls["delete stale results"] += 1
 
-    wrap(sla.tasks, "compute_shards", "compute_shards (total)")
+    wrap(compliance.tasks, "compute_shards", "compute_shards (total)")
     wrap(engine, "_compute", "_compute")
     wrap(engine, "measures_for", "measures_for")
     wrap(engine, "_record_totals", "_record_totals (the SQL aggregate)")
@@ -932,7 +925,7 @@ def explain_aggregate() -> list[str]:
     """EXPLAIN ANALYZE of the engine's aggregate in a full recompute."""
     from django.db import connection, transaction
 
-    from sla.services.compliance import _hash_plan, compute_shards, shards_to_compute
+    from compliance.engine import _hash_plan, compute_shards, shards_to_compute
 
     shards = shards_to_compute(everything=True)
     captured = []
@@ -1026,8 +1019,9 @@ def main() -> None:
     try:
         prepare_database(url, name)
         setup = build(args.records, args.seed)
-        from sla.models import ComplianceResult, PendingCompliance
-        from sla.services.records import mark_pending
+        from compliance.models import ComplianceResult
+        from records.models import PendingCompliance
+        from records.services import mark_pending
 
         PendingCompliance.objects.all().delete()
         rng = random.Random(args.seed)
@@ -1063,7 +1057,7 @@ def main() -> None:
 
         say(f"adding {args.records // 12:,} records completed in {YEAR}-12 (untimed)")
         inserted, pairs = add_month_of_records(setup, args.records)
-        sql_exec("ANALYZE sla_servicerecord")
+        sql_exec("ANALYZE records_servicerecord")
         incremental_runs = []
         for repetition in range(1, args.repeat + 1):
             mark_pending(pairs)

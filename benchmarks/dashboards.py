@@ -43,7 +43,8 @@ def say(message: str) -> None:
 
 
 def data_present() -> bool:
-    from sla.models import ComplianceResult, ServiceRecord
+    from compliance.models import ComplianceResult
+    from records.models import ServiceRecord
 
     return ServiceRecord.objects.exists() and ComplianceResult.objects.exists()
 
@@ -51,9 +52,8 @@ def data_present() -> bool:
 def build_data(url: str, name: str, records: int, seed: int) -> None:
     """The compliance benchmark's data set, then every shard computed once."""
     import compliance as compliance_bench  # benchmarks/compliance.py
-
-    from sla.models import PendingCompliance
-    from sla.services.compliance import compute_provider_month, shards_to_compute
+    from compliance.engine import compute_provider_month, shards_to_compute
+    from records.models import PendingCompliance
 
     compliance_bench.prepare_database(url, name)
     compliance_bench.build(records, seed)
@@ -63,7 +63,7 @@ def build_data(url: str, name: str, records: int, seed: int) -> None:
     for provider_id, month in shards:
         compute_provider_month(provider_id=provider_id, month=month, trigger="bench-dashboards")
     say(f"computed {len(shards)} shards in {time.perf_counter() - t0:.1f} s")
-    compliance_bench.sql_exec("VACUUM ANALYZE sla_complianceresult")
+    compliance_bench.sql_exec("VACUUM ANALYZE compliance_complianceresult")
 
 
 def audience_users() -> dict:
@@ -75,8 +75,8 @@ def audience_users() -> dict:
     from accounts.choices import Role
     from accounts.services import grant_role
     from clients.models import ClientEntity
+    from compliance.models import ComplianceResult
     from providers.models import ServiceProvider
-    from sla.models import ComplianceResult
 
     provider = ServiceProvider.objects.get(code="UNON")
     client_id = (
@@ -102,7 +102,7 @@ def audience_users() -> dict:
 
 def pages(context: dict) -> list[tuple[str, str, str]]:
     """(audience, label, url) of every request measured."""
-    from sla.models import ComplianceResult
+    from compliance.models import ComplianceResult
 
     provider, client = context["provider"].code, context["client"].code
     cell = (
@@ -229,7 +229,8 @@ def main() -> None:
         build_data(url, name, args.records, args.seed)
     if args.build_only:
         return
-    from sla.models import ComplianceResult, ServiceRecord
+    from compliance.models import ComplianceResult
+    from records.models import ServiceRecord
 
     records = ServiceRecord.objects.count()
     results = ComplianceResult.objects.count()

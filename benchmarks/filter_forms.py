@@ -47,8 +47,10 @@ def run(workdir: str, repeat: int) -> None:
 
     from catalogue.filtersets import ServiceFilterSet
     from clients.filtersets import ClientEntityFilterSet
+    from compliance.filtersets import ComplianceResultFilterSet
     from core.forms import PortalFormRenderer
-    from sla.filtersets import ComplianceResultFilterSet, ServiceRecordFilterSet, SlaFilterSet
+    from records.filtersets import ServiceRecordFilterSet
+    from sla.filtersets import SlaFilterSet
 
     with open(os.devnull, "w") as quiet:
         call_command("migrate", verbosity=0, stdout=quiet)

@@ -21,12 +21,12 @@ What it does:
    or two pauses, ~3% defective, ``external_ref`` unique per provider. Every row is valid.
 3. Times the import through the code path of ``manage.py import_records``:
    ``records_import(rows=read_csv(handle), user=None, keep_good_rows=False, filename=...)``
-   on an empty ``sla_servicerecord`` (median of R runs), with the peak RSS of this process.
+   on an empty ``records_servicerecord`` (median of R runs), with the peak RSS of this process.
 4. Times a raw ``COPY ... FROM STDIN`` of the same records into ``bench_copy``, a table
-   created ``LIKE sla_servicerecord INCLUDING ALL`` (same columns, indexes, unique and
+   created ``LIKE records_servicerecord INCLUDING ALL`` (same columns, indexes, unique and
    check constraints; no foreign keys), from a CSV in the table's own format (ids, UTC
    timestamps, elapsed values) exported untimed from the imported records; for information,
-   the same into ``bench_copy_fk``, which also has sla_servicerecord's foreign keys.
+   the same into ``bench_copy_fk``, which also has records_servicerecord's foreign keys.
    Runs alternate (import, COPY, COPY with FKs) so that a busy machine affects all three.
 5. Prints where the import's time goes (coarse phases and SQL statements, timed by
    wrapping the functions the import calls; the code path is unchanged), then a summary
@@ -73,7 +73,7 @@ POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 WINDOW_START = dt.date(2025, 10, 1)  # received_at: 12 months, Oct 2025 .. Sep 2026
 WINDOW_END = dt.date(2026, 10, 1)
 COPY_TABLE = "bench_copy"
-COPY_FK_TABLE = "bench_copy_fk"  # informational: the same plus sla_servicerecord's FKs
+COPY_FK_TABLE = "bench_copy_fk"  # informational: the same plus records_servicerecord's FKs
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -107,7 +107,7 @@ def database_from_env() -> tuple[str, str]:
         fail("DATABASE_URL names no database, e.g. postgres://postgres@127.0.0.1:5432/portal_bench")
     if "bench" not in name:
         fail(
-            f"refusing database '{name}': the benchmark empties sla_servicerecord and drops "
+            f"refusing database '{name}': the benchmark empties records_servicerecord and drops "
             "the database when done (unless --keep-db); use a database whose name contains "
             "'bench', e.g. portal_bench."
         )
@@ -161,7 +161,7 @@ def checkpoint() -> None:
 def reset_records() -> None:
     with raw_cursor() as cur:
         cur.execute(
-            "TRUNCATE sla_servicerecord, sla_recordstagingrow, sla_pendingcompliance "
+            "TRUNCATE records_servicerecord, records_recordstagingrow, records_pendingcompliance "
             "RESTART IDENTITY"
         )
 
@@ -170,7 +170,7 @@ def record_columns() -> list[str]:
     with raw_cursor() as cur:
         cur.execute(
             "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = 'sla_servicerecord' "
+            "WHERE table_schema = current_schema() AND table_name = 'records_servicerecord' "
             "ORDER BY ordinal_position"
         )
         return [row[0] for row in cur.fetchall()]
@@ -389,7 +389,7 @@ class Generator:
 
 
 def write_csv(path: Path, rows: int, seed: int) -> Generator:
-    from sla.imports.parse import COLUMNS  # the file's columns, DOMAIN §4
+    from records.imports.parse import COLUMNS
 
     generator = Generator(Catalogue(), seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -489,7 +489,7 @@ class PhaseClock:
     def active(self):
         from django.db import connection
 
-        from sla.services import records_import
+        from records.services import records_import
 
         # The module that runs the import loop, wherever records_import lives now.
         services = sys.modules[records_import.__module__]
@@ -516,9 +516,9 @@ class PhaseClock:
 
 def run_import(path: Path, profiler: cProfile.Profile | None = None):
     """One import exactly as ``manage.py import_records`` runs it, on an empty table."""
-    from sla.choices import ImportStatus
-    from sla.imports.parse import read_csv
-    from sla.services import records_import
+    from records.choices import ImportStatus
+    from records.imports.parse import read_csv
+    from records.services import records_import
 
     reset_records()
     checkpoint()
@@ -566,12 +566,12 @@ def run_import(path: Path, profiler: cProfile.Profile | None = None):
 
 
 def export_for_copy(path: Path, columns: list[str]) -> None:
-    """Untimed: the imported records in sla_servicerecord's own format, as CSV."""
+    """Untimed: the imported records in records_servicerecord's own format, as CSV."""
     with raw_cursor() as cur, path.open("wb") as handle:
         cur.execute("SET TIME ZONE 'UTC'")
         cols = ", ".join(columns)
         with cur.copy(
-            f"COPY (SELECT {cols} FROM sla_servicerecord ORDER BY id) "
+            f"COPY (SELECT {cols} FROM records_servicerecord ORDER BY id) "
             "TO STDOUT WITH (FORMAT csv, HEADER true)"
         ) as copy:
             for block in copy:
@@ -579,15 +579,15 @@ def export_for_copy(path: Path, columns: list[str]) -> None:
 
 
 def create_copy_tables() -> None:
-    """bench_copy: LIKE sla_servicerecord INCLUDING ALL (LIKE never copies foreign keys);
-    bench_copy_fk: the same with sla_servicerecord's foreign keys added back."""
+    """bench_copy: LIKE records_servicerecord INCLUDING ALL (LIKE never copies foreign keys);
+    bench_copy_fk: the same with records_servicerecord's foreign keys added back."""
     with raw_cursor() as cur:
         for table in (COPY_TABLE, COPY_FK_TABLE):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
-            cur.execute(f"CREATE TABLE {table} (LIKE sla_servicerecord INCLUDING ALL)")
+            cur.execute(f"CREATE TABLE {table} (LIKE records_servicerecord INCLUDING ALL)")
         cur.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = 'sla_servicerecord'::regclass ORDER BY conname"
+            "WHERE contype = 'f' AND conrelid = 'records_servicerecord'::regclass ORDER BY conname"
         )
         for (definition,) in cur.fetchall():
             cur.execute(f"ALTER TABLE {COPY_FK_TABLE} ADD {definition}")
@@ -634,7 +634,7 @@ def run_copy(path: Path, columns: list[str], table: str = COPY_TABLE) -> dict:
 
 def parse_only(path: Path) -> float:
     """Untimed for the figures: reading and parsing the CSV alone (read_csv, no validation)."""
-    from sla.imports.parse import read_csv
+    from records.imports.parse import read_csv
 
     start = time.perf_counter()
     with path.open("rb") as handle:
@@ -788,7 +788,7 @@ def main() -> None:
                 create_copy_tables()
                 print(
                     f"  prepared (untimed) {copy_source.name}: "
-                    f"{copy_source.stat().st_size / 1e6:,.1f} MB in sla_servicerecord's "
+                    f"{copy_source.stat().st_size / 1e6:,.1f} MB in records_servicerecord's "
                     f"format, {time.perf_counter() - step:.1f} s"
                 )
             copied = run_copy(copy_source, columns)
@@ -885,8 +885,8 @@ def main() -> None:
             ("our import", f"{our_time:.2f} s = {args.rows / our_time:,.0f} rows/s   "
                            f"[runs: {our_runs}]"),
             ("  includes", "open file, read_csv, validate + clock, COPY to staging, duplicate "
-                           "check, apply (upsert into sla_servicerecord), commit (checks its "
-                           f"{foreign_key_count('sla_servicerecord')} deferred FKs)"),
+                           "check, apply (upsert into records_servicerecord), commit (checks its "
+                           f"{foreign_key_count('records_servicerecord')} deferred FKs)"),
             ("peak RSS", f"{mb(peak)} during the import (VmHWM reset before it; sampled VmRSS "
                          f"{mb(max(m['sampled_rss_mb'] for m in ours))}); ru_maxrss over the "
                          f"whole process {mb(max(m['ru_maxrss_mb'] for m in ours))}"),

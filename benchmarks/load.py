@@ -140,8 +140,9 @@ def prepare(records: int, seed: int) -> dict:
 
     from catalogue.models import Service
     from clients.models import ClientEntity
+    from compliance.models import ComplianceResult
     from providers.models import ServiceProvider
-    from sla.models import ComplianceResult, ServiceRecord
+    from records.models import ServiceRecord
 
     quiet = io.StringIO()
     step = time.perf_counter()
@@ -152,8 +153,8 @@ def prepare(records: int, seed: int) -> dict:
     print(f"reference and demo data: {time.perf_counter() - step:.1f} s")
     have = ServiceRecord.objects.count()
     if have < records:
-        from sla.imports.parse import read_csv
-        from sla.services import records_import
+        from records.imports.parse import read_csv
+        from records.services import records_import
 
         with tempfile.TemporaryDirectory(prefix="load-bench-") as workdir:
             source = Path(workdir) / "records.csv"

@@ -4,6 +4,16 @@ from . import views
 
 app_name = "catalogue"
 urlpatterns = [
-    path("", views.ServiceListView.as_view(), name="service-list"),
-    path("services/<str:code>/", views.ServiceDetailView.as_view(), name="service-detail"),
+    path("catalogue/", views.ServiceListView.as_view(), name="service-list"),
+    path(
+        "catalogue/services/<str:code>/", views.ServiceDetailView.as_view(), name="service-detail"
+    ),
+    path("providers/", views.ServiceProviderListView.as_view(), name="serviceprovider-list"),
+    path(
+        "providers/<str:code>/",
+        views.ServiceProviderDetailView.as_view(),
+        name="serviceprovider-detail",
+    ),
+    path("clients/", views.ClientEntityListView.as_view(), name="cliententity-list"),
+    path("clients/<str:code>/", views.ClientEntityDetailView.as_view(), name="cliententity-detail"),
 ]

@@ -1,13 +1,30 @@
+"""Pages of the catalogue: services, the providers offering them, and the client entities
+they serve (who is designated for what)."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views.generic import DetailView
 
 from accounts.selectors import user_scope
+from clients.filtersets import ClientEntityFilterSet
+from clients.models import ClientEntity
+from clients.selectors import client_detail, client_queryset
+from core.choices import Weekday
 from core.views import FilteredListView
+from providers.filtersets import ServiceProviderFilterSet
+from providers.models import ServiceProvider
+from providers.selectors import provider_detail, provider_queryset
 
 from .filtersets import ServiceFilterSet
 from .models import Service
-from .selectors import designations_for_service, service_detail, service_queryset
+from .selectors import (
+    designations_for_client,
+    designations_for_provider,
+    designations_for_service,
+    offering_queryset,
+    service_detail,
+    service_queryset,
+)
 
 
 class ServiceListView(FilteredListView):
@@ -39,4 +56,56 @@ class ServiceDetailView(LoginRequiredMixin, DetailView):
             if scope.client_ids
             else []
         )
+        return context
+
+
+class ServiceProviderListView(FilteredListView):
+    selector = provider_queryset
+    filterset_class = ServiceProviderFilterSet
+    template_name = "catalogue/serviceprovider_list.html"
+    default_ordering = ("code",)
+
+
+class ServiceProviderDetailView(LoginRequiredMixin, DetailView):
+    """A provider's profile: duty station and calendar, services offered, clients served."""
+
+    template_name = "catalogue/serviceprovider_detail.html"
+    context_object_name = "provider"
+
+    def get_object(self, queryset=None):
+        try:
+            return provider_detail(code=self.kwargs["code"])
+        except ServiceProvider.DoesNotExist as exc:
+            raise Http404("No such provider.") from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offerings"] = offering_queryset().filter(provider=self.object)
+        context["designations"] = designations_for_provider(provider=self.object)
+        context["weekdays"] = Weekday.choices
+        return context
+
+
+class ClientEntityListView(FilteredListView):
+    selector = client_queryset
+    filterset_class = ClientEntityFilterSet
+    template_name = "catalogue/cliententity_list.html"
+    default_ordering = ("code",)
+
+
+class ClientEntityDetailView(LoginRequiredMixin, DetailView):
+    """A client entity's profile: its designated providers by area and service."""
+
+    template_name = "catalogue/cliententity_detail.html"
+    context_object_name = "entity"
+
+    def get_object(self, queryset=None):
+        try:
+            return client_detail(code=self.kwargs["code"])
+        except ClientEntity.DoesNotExist as exc:
+            raise Http404("No such client entity.") from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["designations"] = designations_for_client(client=self.object)
         return context

@@ -24,13 +24,23 @@ from .choices import AuditChannel, AuditKind
 # Apps whose models are audited row by row, and the models left out: derived or
 # bookkeeping rows written in bulk (their writers record one entry per run instead), and
 # the trail itself.
-AUDITED_APPS = {"core", "accounts", "clients", "providers", "catalogue", "sla", "auth"}
+AUDITED_APPS = {
+    "core",
+    "accounts",
+    "clients",
+    "providers",
+    "catalogue",
+    "sla",
+    "records",
+    "compliance",
+    "auth",
+}
 NOT_AUDITED = {
     "core.auditentry",
-    "sla.complianceresult",  # one entry per ComplianceRun instead
-    "sla.pendingcompliance",
-    "sla.recordstagingrow",
-    "sla.recordimporterror",  # the import's own entry counts its rows
+    "compliance.complianceresult",  # one entry per ComplianceRun instead
+    "records.pendingcompliance",
+    "records.recordstagingrow",
+    "records.recordimporterror",  # the import's own entry counts its rows
     # (accounts.notification is audited: notify() creates them in bulk, as consequences of
     # audited writes, so only a user marking one read or a deletion leaves an entry)
     "auth.permission",

@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import Q
 
 
@@ -52,3 +53,21 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
         if value is not None and value.tzinfo is not None:
             value = value.astimezone(dt.UTC)
         return super().filter(qs, value)
+
+
+MONTH_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Use YYYY-MM, e.g. 2026-02.")
+
+
+class MonthFilter(django_filters.CharFilter):
+    """A month as ``YYYY-MM``, matched against a first-of-month date field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("validators", [MONTH_VALIDATOR])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        month = dt.date.fromisoformat(f"{value}-01")
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": month})

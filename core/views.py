@@ -3,7 +3,6 @@
 import sys
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
@@ -12,10 +11,7 @@ from django.template import loader
 from django.utils.functional import cached_property
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
-from django.views.generic import ListView, TemplateView
-
-from .filtersets import AuditEntryFilterSet
-from .selectors import audit_entry_queryset
+from django.views.generic import ListView
 
 
 class CappedPaginator(Paginator):
@@ -86,19 +82,6 @@ class FilteredListView(LoginRequiredMixin, ListView):
         return context
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
-    """The landing page: what the signed-in user can do, by role."""
-
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        from accounts.selectors import memberships_of
-
-        context = super().get_context_data(**kwargs)
-        context["memberships"] = memberships_of(self.request.user)
-        return context
-
-
 def not_found(request, exception=None):
     """404: the API's JSON error shape under /api/, the portal's page elsewhere."""
     if request.path.startswith("/api/"):
@@ -136,21 +119,3 @@ def _unavailable(request):
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(UNAVAILABLE_SECONDS)
     return response
-
-
-class AuditEntryListView(FilteredListView):
-    """The audit trail, searchable: catalogue managers and management only."""
-
-    filterset_class = AuditEntryFilterSet
-    template_name = "core/auditentry_list.html"
-    paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        from accounts.selectors import user_scope
-
-        if request.user.is_authenticated and not user_scope(request.user).sees_everything:
-            raise PermissionDenied("Only catalogue managers and management read the audit trail.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_base_queryset(self):
-        return audit_entry_queryset(user=self.request.user)

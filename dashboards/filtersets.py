@@ -11,11 +11,10 @@ from django.core.validators import RegexValidator
 
 from catalogue.models import FunctionalArea
 from clients.choices import EntityType
-from core.filters import CodeChoiceFilter
+from compliance.models import ComplianceResult
+from core.filters import MONTH_VALIDATOR, CodeChoiceFilter
 from providers.models import ServiceProvider
 from providers.regions import REGION_CHOICES, region_q
-from sla.filtersets import MONTH_VALIDATOR
-from sla.models import ComplianceResult
 
 HALF_VALIDATOR = RegexValidator(r"^\d{4}-H[12]$", "Use YYYY-H1 or YYYY-H2, e.g. 2026-H1.")
 

@@ -34,13 +34,16 @@ from django.utils.http import urlencode
 
 from catalogue.choices import MeasureKind
 from catalogue.models import Designation, MinimumServiceStandard, Service
+from compliance.choices import ComplianceScope
+from compliance.models import WITHHELD_NOTE, ComplianceResult, figures_withheld
+from compliance.selectors import BREACHED_SHOWN, open_breaches, records_url
 from core.clock import clock_due_at
 from providers.models import ServiceProvider
-from sla.choices import ComplianceScope, RecordStatus, SlaStatus
-from sla.models import ComplianceResult, ServiceRecord, Sla
-from sla.models.compliance import WITHHELD_NOTE, figures_withheld
-from sla.selectors import open_breaches, record_queryset, records_url
-from sla.selectors.compliance import BREACHED_SHOWN
+from records.choices import RecordStatus
+from records.models import ServiceRecord
+from records.selectors import record_queryset
+from sla.choices import SlaStatus
+from sla.models import Sla
 
 from .tables import Cell, Column, Table, band, pct, pct_text
 
@@ -52,24 +55,6 @@ LIST_LIMIT = 25
 # --------------------------------------------------------------------------------------
 # Months, labels, links
 # --------------------------------------------------------------------------------------
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_up_to(month: dt.date, count: int = 12) -> list[dt.date]:
-    """``count`` months ending with ``month``, oldest first."""
-    return [add_months(month, -i) for i in range(count - 1, -1, -1)]
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def latest_month(results: QuerySet[ComplianceResult]) -> dt.date | None:
@@ -101,13 +86,13 @@ def results_url(drill: dict, **params) -> str:
     for key, value in list(query.items()):
         if isinstance(value, dt.date):
             query[key] = f"{value:%Y-%m}"
-    return f"{_path('sla:compliance-list')}?{urlencode(query)}"
+    return f"{_path('compliance:compliance-list')}?{urlencode(query)}"
 
 
 def open_records_url(**params) -> str:
     query = {"status": RecordStatus.OPEN, "ordering": "received_at"}
     query.update({k: v for k, v in params.items() if v})
-    return f"{_path('sla:servicerecord-list')}?{urlencode(query)}"
+    return f"{_path('records:servicerecord-list')}?{urlencode(query)}"
 
 
 _PATHS: dict[str, str] = {}
@@ -869,7 +854,7 @@ def deadline_table(
     table.note_href = total_href
     for item in deadlines[:LIST_LIMIT]:
         record = item.record
-        href = reverse("sla:servicerecord-detail", args=[record.pk])
+        href = reverse("records:servicerecord-detail", args=[record.pk])
         table.rows.append(
             [
                 Cell(record.external_ref, href=href),
@@ -941,7 +926,7 @@ def client_providers(*, client, today: dt.date) -> Table:
             [
                 Cell(
                     d.provider.code,
-                    href=reverse("providers:serviceprovider-detail", args=[d.provider.code]),
+                    href=reverse("catalogue:serviceprovider-detail", args=[d.provider.code]),
                     note=d.provider.name,
                 ),
                 Cell(what),

@@ -1,4 +1,5 @@
-"""Dashboard pages: management, provider, client and the semi-annual review pack.
+"""The home page, and the dashboard pages: management, provider, client and the
+semi-annual review pack.
 
 Each page validates its filters, asks the selectors for its tables, and renders them; with
 ``?export=csv|xlsx&table=<key>`` it answers that table as a file instead, with the same
@@ -20,11 +21,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from accounts.selectors import user_scope
+from accounts.selectors import memberships_of, user_scope
 from clients.models import ClientEntity
+from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
+from core.months import add_months, months_between, months_up_to
 from providers.models import ServiceProvider
-from sla.selectors import compliance_queryset, last_computed_at
 
 from . import selectors
 from .filtersets import (
@@ -35,6 +37,17 @@ from .filtersets import (
 )
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The landing page: what the signed-in user can do, by role."""
+
+    template_name = "dashboards/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = memberships_of(self.request.user)
+        return context
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -151,7 +164,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def choose_months(self, results, count: int = 12) -> None:
         self.month = self.filterset.chosen_month or selectors.latest_month(results)
-        self.months = selectors.months_up_to(self.month, count) if self.month else []
+        self.months = months_up_to(self.month, count) if self.month else []
 
 
 class ManagementDashboardView(DashboardView):
@@ -311,9 +324,9 @@ class ReviewPackView(DashboardView):
                 self.half = None
                 return []
             first = dt.date(latest.year, 1 if latest.month <= 6 else 7, 1)
-            half = (first, selectors.add_months(first, 5))
+            half = (first, add_months(first, 5))
         self.half = half
-        self.months = selectors.months_between(*half)
+        self.months = months_between(*half)
         self.month = None
         drill = self.drill()
         data = selectors.Facts.load(results, months=self.months)

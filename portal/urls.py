@@ -4,15 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from core.views import HomeView
+from dashboards.views import HomeView
 
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("providers.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("catalogue.api.urls")),
+    path("", include("records.api.urls")),
     path("", include("sla.api.urls")),
+    path("", include("compliance.api.urls")),
     path("", include("surveys.api.urls")),
+    path("", include("audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,14 +26,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("catalogue/", include("catalogue.urls")),
-    path("providers/", include("providers.urls")),
-    path("clients/", include("clients.urls")),
-    path("", include("sla.urls")),
+    path("", include("catalogue.urls")),
+    path("", include("records.urls")),
+    path("slas/", include("sla.urls")),
+    path("compliance/", include("compliance.urls")),
     path("surveys/", include("surveys.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
-    path("audit/", include("core.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -3,7 +3,4 @@ from django.apps import AppConfig
 
 class SlaConfig(AppConfig):
     name = "sla"
-    verbose_name = "Agreements, records and compliance"
-
-    def ready(self):
-        from . import receivers  # noqa: F401
+    verbose_name = "Service level agreements"

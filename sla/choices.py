@@ -1,21 +1,6 @@
 from django.db import models
 
 
-class RecordStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class ImportStatus(models.TextChoices):
-    VALIDATING = "validating", "Validating"
-    VALIDATED = "validated", "Validated, waiting for confirmation"
-    IMPORTING = "importing", "Importing"
-    DONE = "done", "Imported"
-    REJECTED = "rejected", "Rejected"
-    FAILED = "failed", "Failed"
-
-
 class SlaStatus(models.TextChoices):
     """The life cycle of DOMAIN §6."""
 
@@ -49,20 +34,3 @@ class TemplateSectionKey(models.TextChoices):
     REPORTING = "reporting", "Reporting and review"
     ESCALATION = "escalation", "Escalation and dispute resolution"
     TERM = "term", "Term, amendment and termination"
-
-
-class ComplianceScope(models.TextChoices):
-    MSS = "mss", "Minimum service standard"
-    SLA = "sla", "SLA target"
-
-
-class ComplianceStatus(models.TextChoices):
-    MET = "met", "Met"
-    BREACHED = "breached", "Breached"
-    NO_DATA = "no_data", "No data"
-
-
-class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"

@@ -1,232 +1,426 @@
+"""Pages of SLAs: the scoped list, registration and editing of drafts, the SLA page with
+its life-cycle actions, the agreement text ready to print, and two versions compared.
+
+Every page starts from ``sla_queryset(user=)`` (an SLA out of the user's scope is a 404)
+and every change goes through ``sla.services.agreements`` (a transition the user's role
+or the SLA's status forbids is a 403).
+"""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
 
+from accounts.choices import Role
 from accounts.selectors import user_scope
-from core.exports import csv_response
+from core.exceptions import ApplicationError
+from core.forms import add_refusal
+from core.sections import page_sections
 from core.views import FilteredListView
 from providers.models import ServiceProvider
 
-from .choices import ComplianceScope, ImportStatus
-from .filtersets import ComplianceResultFilterSet, RecordImportFilterSet, ServiceRecordFilterSet
-from .forms import RecordImportConfirmForm, RecordImportForm
-from .imports.parse import COLUMNS, MEASURED_COLUMNS
-from .selectors import (
-    MATRIX_ROWS_PER_PAGE,
-    compliance_matrix,
-    compliance_queryset,
-    last_computed_at,
-    open_breaches,
-    pending_months,
-    record_deadlines,
-    record_import_queryset,
-    record_queryset,
-    remeasure_pending_since,
+from .choices import SlaStatus
+from .filtersets import SlaFilterSet
+from .forms import (
+    ProviderChoiceForm,
+    ReturnForm,
+    SlaLinesForm,
+    SlaPeriodForm,
+    SlaRegisterForm,
+    TerminateForm,
+    default_period,
+    provider_offerings,
 )
-from .services import importable_provider_ids, record_import_confirm, record_import_create
-from .tasks import apply_record_import, start_import_step, validate_record_import
+from .models import Sla
+from .selectors import agreement_sections, sla_comparison, sla_detail, sla_history, sla_queryset
+from .services import (
+    PermissionDeniedForAction,
+    allowed_actions,
+    sla_amend,
+    sla_approve,
+    sla_create,
+    sla_return,
+    sla_submit,
+    sla_terminate,
+    sla_update_draft,
+)
 
-EXPORT_COLUMNS = (*COLUMNS, *MEASURED_COLUMNS)
+REGISTERING_ROLES = (Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER)
+# The life-cycle actions posted to ``sla:sla-action``, in the order the page offers them.
+ACTIONS = ("submit", "approve", "return", "terminate", "amend")
+# Shorter labels than the ones django-filter derives from the lookups ("Agreement provider").
+FILTER_LABELS = {
+    "q": "Number",
+    "provider": "Provider",
+    "client": "Client entity",
+    "service": "Service",
+    "ordering": "Sort by",
+}
+SORTABLE_COLUMNS = (
+    ("number", "Number"),
+    ("start_date", "Start"),
+    ("end_date", "End"),
+    ("status", "Status"),
+)
 
 
-def _can_import(user) -> bool:
+def can_register(user) -> bool:
+    """Whether the user is provider staff or manager of some provider (no query)."""
+    return bool(set(REGISTERING_ROLES) & user_scope(user).roles)
+
+
+def registering_providers(user):
+    """The providers whose SLAs ``user`` registers: where they are staff or manager."""
+    return (
+        ServiceProvider.objects.filter(
+            memberships__user=user, memberships__role__in=REGISTERING_ROLES
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def _visible_sla(user, pk: int) -> Sla:
     try:
-        importable_provider_ids(user)
-    except PermissionDenied:
-        return False
-    return True
+        return sla_detail(user=user, pk=pk)
+    except Sla.DoesNotExist:
+        raise Http404("No such SLA.") from None
 
 
-class ServiceRecordListView(FilteredListView):
-    """Records the user may see, filtered; ``?export=csv`` downloads them all as CSV."""
+def _forbid(request, message: str):
+    """A 403 that says why (the 403 page shows the messages)."""
+    messages.error(request, message)
+    return PermissionDenied(message)
 
-    filterset_class = ServiceRecordFilterSet
-    template_name = "sla/servicerecord_list.html"
-    paginate_by = 50
+
+def _add_application_errors(form, error: ApplicationError) -> None:
+    """Put a service error's field reasons beside the header fields they name."""
+    for name, reasons in error.errors.items():
+        if name in form.fields:
+            for reason in reasons:
+                form.add_error(name, reason)
+
+
+class SlaListView(FilteredListView):
+    """SLAs the user may see, filtered (provider, client, status, service, expiring within
+    N days), sortable and paginated."""
+
+    filterset_class = SlaFilterSet
+    template_name = "sla/sla_list.html"
+    context_object_name = "sla_list"
+    default_ordering = ("agreement__number", "-version")
 
     def get_base_queryset(self):
-        return record_queryset(user=self.request.user)
+        return sla_queryset(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "csv":
-            return self.export()
-        return super().get(request, *args, **kwargs)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fields = self.filterset.form.fields
+        for name, label in FILTER_LABELS.items():
+            if name in fields:
+                fields[name].label = label
+        context["can_register"] = can_register(self.request.user)
+        context["sort_columns"] = self._sort_columns()
+        return context
 
-    def export(self):
-        qs = self.get_queryset().values_list(
-            "external_ref",
-            "provider__code",
-            "client__code",
-            "service__code",
-            "received_at",
-            "completed_at",
-            "status",
-            "pauses",
-            "defective",
-            "elapsed_working_seconds",
-            "elapsed_calendar_seconds",
-            "calendar__code",
+    def _sort_columns(self) -> dict:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        current = query.pop("ordering", [""])[-1]
+        columns = {}
+        for key, label in SORTABLE_COLUMNS:
+            ascending = current == key
+            query["ordering"] = f"-{key}" if ascending else key
+            columns[key] = {
+                "label": label,
+                "url": f"?{query.urlencode()}",
+                "aria_sort": "ascending"
+                if ascending
+                else "descending"
+                if current == f"-{key}"
+                else "",
+            }
+        return columns
+
+
+class _DraftFormView(LoginRequiredMixin, View):
+    """Shared by registration and editing: header form + lines form, one page."""
+
+    template_name = "sla/sla_form.html"
+
+    several_providers = False
+
+    def render_form(self, request, *, header, lines, provider, sla=None, error=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": header,
+                "lines": lines,
+                "provider": provider,
+                "sla": sla,
+                "error": error,
+                "invalid": status == 400,
+                "several_providers": self.several_providers,
+            },
+            status=status,
         )
 
-        def rows():
-            for row in qs.iterator(chunk_size=2000):
-                row = list(row)
-                row[4] = row[4].isoformat()
-                row[5] = row[5].isoformat() if row[5] else ""
-                row[7] = ";".join(f"{p['start']}/{p['end']}" for p in row[7])
-                row[8] = "true" if row[8] else "false"
-                yield row
 
-        return csv_response("service-records.csv", EXPORT_COLUMNS, rows())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_import"] = _can_import(self.request.user)
-        return context
-
-
-class ServiceRecordDetailView(LoginRequiredMixin, DetailView):
-    """One record; an open one shows its deadline and time left for each standard."""
-
-    template_name = "sla/servicerecord_detail.html"
-    context_object_name = "record"
-
-    def get_queryset(self):
-        return record_queryset(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["deadlines"] = record_deadlines(record=self.object)
-        return context
-
-
-class RecordImportCreateView(LoginRequiredMixin, FormView):
-    form_class = RecordImportForm
-    template_name = "sla/recordimport_form.html"
+class SlaCreateView(_DraftFormView):
+    """Register a draft for one of the user's providers; a user with several providers
+    first chooses which (``?provider=CODE``)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _can_import(request.user):
-            raise PermissionDenied("Only provider staff import service records.")
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.providers = registering_providers(request.user)
+        if not self.providers:
+            raise _forbid(request, "Only provider staff and managers register SLAs.")
+        self.several_providers = len(self.providers) > 1
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        record_import = record_import_create(
-            user=self.request.user, filename=upload.name, source=upload
+    def _provider(self, code):
+        if len(self.providers) == 1:
+            return self.providers[0]
+        return next((p for p in self.providers if p.code == code), None)
+
+    def get(self, request):
+        provider = self._provider(request.GET.get("provider"))
+        if provider is None:
+            chooser = ProviderChoiceForm(request.GET or None, providers=self.providers)
+            return render(request, self.template_name, {"chooser": chooser})
+        header = SlaRegisterForm(
+            initial={"provider": provider.code, **default_period(timezone.localdate())},
+            providers=self.providers,
         )
-        start_import_step(validate_record_import, record_import.pk)
-        return redirect("sla:recordimport-detail", pk=record_import.pk)
+        lines = SlaLinesForm(offerings=provider_offerings(provider))
+        return self.render_form(request, header=header, lines=lines, provider=provider)
 
-
-class RecordImportDetailView(LoginRequiredMixin, DetailView):
-    """An import's progress, its validation report, and the confirmation step."""
-
-    template_name = "sla/recordimport_detail.html"
-    context_object_name = "record_import"
-
-    def get_queryset(self):
-        return record_import_queryset(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["errors"] = self.object.errors.all()[:500]
-        context["confirm_form"] = RecordImportConfirmForm()
-        context["can_confirm"] = (
-            self.object.status == ImportStatus.VALIDATED
-            and self.object.created_by_id == self.request.user.pk
-        )
-        return context
-
-
-class RecordImportConfirmView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        record_import = get_object_or_404(record_import_queryset(user=request.user), pk=pk)
-        if record_import.created_by_id != request.user.pk:
-            raise Http404
-        form = RecordImportConfirmForm(request.POST)
-        form.is_valid()
-        record_import = record_import_confirm(
-            record_import=record_import,
-            keep_good_rows=form.cleaned_data.get("keep_good_rows", False),
-        )
-        if record_import.status != ImportStatus.IMPORTING:
-            messages.warning(request, record_import.message)
-        elif start_import_step(apply_record_import, record_import.pk):
-            messages.info(request, "Import confirmed: the records are being stored.")
-        else:
-            messages.error(
+    def post(self, request):
+        provider = self._provider(request.POST.get("provider"))
+        if provider is None:
+            raise Http404("Choose one of your providers.")
+        data = request.POST.copy()
+        data["provider"] = provider.code
+        header = SlaRegisterForm(data, providers=self.providers)
+        lines = SlaLinesForm(offerings=provider_offerings(provider), data=data)
+        if header.is_valid() & lines.is_valid():  # both run, so every error shows
+            values = header.cleaned_data
+            try:
+                sla = sla_create(
+                    user=request.user,
+                    provider=values["provider"],
+                    client=values["client"],
+                    start_date=values["start_date"],
+                    end_date=values["end_date"],
+                    notes=values["notes"],
+                    lines=lines.line_inputs,
+                )
+            except ApplicationError as exc:
+                _add_application_errors(header, exc)
+                lines.mark_errors(exc)
+                return self.render_form(
+                    request, header=header, lines=lines, provider=provider, error=exc, status=400
+                )
+            messages.success(
                 request,
-                "The background service could not be reached: nothing was stored yet. "
-                "Confirm again in a few minutes.",
+                f"Draft {sla} registered. Check it, then submit it for signature.",
             )
-        return redirect(reverse("sla:recordimport-detail", args=[record_import.pk]))
+            return redirect("sla:sla-detail", pk=sla.pk)
+        return self.render_form(request, header=header, lines=lines, provider=provider, status=400)
 
 
-class RecordImportListView(FilteredListView):
-    filterset_class = RecordImportFilterSet
-    template_name = "sla/recordimport_list.html"
+class SlaEditView(_DraftFormView):
+    """Change a draft's period, notes, lines and targets (only drafts, only the provider)."""
 
-    def get_base_queryset(self):
-        return record_import_queryset(user=self.request.user)
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.sla = _visible_sla(request.user, kwargs["pk"])
+        if "edit" not in allowed_actions(sla=self.sla, user=request.user):
+            raise _forbid(
+                request,
+                f"You cannot edit {self.sla} while it is {self.sla.get_status_display().lower()}.",
+            )
+        return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_import"] = _can_import(self.request.user)
-        return context
-
-
-class ComplianceListView(FilteredListView):
-    """Compliance results the user may see, filtered (e.g. the open breaches)."""
-
-    filterset_class = ComplianceResultFilterSet
-    template_name = "sla/compliance_list.html"
-    paginate_by = 50
-
-    def get_base_queryset(self):
-        return compliance_queryset(user=self.request.user).order_by(
-            "-period", "provider__code", "standard__code"
+    def get(self, request, pk):
+        sla = self.sla
+        header = SlaPeriodForm(
+            initial={"start_date": sla.start_date, "end_date": sla.end_date, "notes": sla.notes}
+        )
+        lines = SlaLinesForm(offerings=provider_offerings(sla.agreement.provider), sla=sla)
+        return self.render_form(
+            request, header=header, lines=lines, provider=sla.agreement.provider, sla=sla
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        scope = user_scope(self.request.user)
-        provider_ids = None if scope.sees_everything else scope.provider_ids
-        context["last_computed"] = last_computed_at(provider_ids=provider_ids)
-        context["pending_months"] = pending_months(provider_ids=provider_ids)
-        context["remeasure_since"] = remeasure_pending_since(provider_ids=provider_ids)
-        return context
-
-
-BREACHES_SHOWN = 50  # on a provider's compliance page; the list page has them all
-
-
-class ProviderComplianceView(LoginRequiredMixin, TemplateView):
-    """A provider's standards and SLA targets, month by month, and its open breaches."""
-
-    template_name = "sla/provider_compliance.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        provider = get_object_or_404(ServiceProvider, code=self.kwargs["code"])
-        results = compliance_queryset(user=self.request.user).filter(provider=provider)
-        breaches = list(open_breaches(results=results)[: BREACHES_SHOWN + 1])
-        context.update(
-            provider=provider,
-            standards=compliance_matrix(results=results.filter(scope=ComplianceScope.MSS)),
-            targets=compliance_matrix(
-                results=results.filter(scope=ComplianceScope.SLA),
-                page=self.request.GET.get("page"),
-                per_page=MATRIX_ROWS_PER_PAGE,
-            ),
-            breaches=breaches[:BREACHES_SHOWN],
-            more_breaches=len(breaches) > BREACHES_SHOWN,
-            last_computed=last_computed_at(provider_ids=[provider.pk]),
-            pending_months=pending_months(provider_ids=[provider.pk]),
-            remeasure_since=remeasure_pending_since(provider_ids=[provider.pk]),
+    def post(self, request, pk):
+        sla = self.sla
+        provider = sla.agreement.provider
+        header = SlaPeriodForm(request.POST)
+        lines = SlaLinesForm(offerings=provider_offerings(provider), data=request.POST, sla=sla)
+        if header.is_valid() & lines.is_valid():  # both run, so every error shows
+            values = header.cleaned_data
+            try:
+                sla_update_draft(
+                    sla=sla,
+                    user=request.user,
+                    start_date=values["start_date"],
+                    end_date=values["end_date"],
+                    notes=values["notes"],
+                    lines=lines.line_inputs,
+                )
+            except PermissionDeniedForAction as exc:
+                raise _forbid(request, exc.message) from None
+            except ApplicationError as exc:
+                _add_application_errors(header, exc)
+                lines.mark_errors(exc)
+                return self.render_form(
+                    request,
+                    header=header,
+                    lines=lines,
+                    provider=provider,
+                    sla=sla,
+                    error=exc,
+                    status=400,
+                )
+            messages.success(request, f"Draft {sla} saved.")
+            return redirect("sla:sla-detail", pk=sla.pk)
+        return self.render_form(
+            request, header=header, lines=lines, provider=provider, sla=sla, status=400
         )
-        return context
+
+
+def _detail_context(request, sla: Sla, **forms) -> dict:
+    actions = allowed_actions(sla=sla, user=request.user)
+    versions = (
+        sla_queryset(user=request.user)
+        .filter(agreement_id=sla.agreement_id)
+        .exclude(pk=sla.pk)
+        .order_by("-version")
+    )
+    return {
+        "sla": sla,
+        "actions": actions,
+        "versions": versions,
+        "history": sla_history(sla=sla),
+        # The compliance app adds its month-by-month section here (core.sections).
+        "sections": page_sections("sla.detail", request, sla),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "terminate_form": forms.get("terminate_form") or TerminateForm(),
+    }
+
+
+class SlaDetailView(LoginRequiredMixin, View):
+    """An SLA: parties, period, lines and targets, signatures, versions, history, and one
+    form per action the user may take now."""
+
+    def get(self, request, pk):
+        sla = _visible_sla(request.user, pk)
+        return render(request, "sla/sla_detail.html", _detail_context(request, sla))
+
+
+class SlaActionView(LoginRequiredMixin, View):
+    """POST a life-cycle action (submit, approve, return, terminate, amend) to the services."""
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404("No such action.")
+        pk = int(pk)
+        sla = _visible_sla(request.user, pk)
+        form = None
+        try:
+            if action == "submit":
+                sla = sla_submit(sla=sla, user=request.user)
+                messages.success(request, f"{sla} submitted for signature.")
+            elif action == "approve":
+                sla = sla_approve(sla=sla, user=request.user)
+                if sla.status == SlaStatus.SUBMITTED:
+                    messages.success(
+                        request, f"You signed {sla}; it waits for the other party's signature."
+                    )
+                else:
+                    messages.success(
+                        request, f"{sla} approved by both parties: {sla.get_status_display()}."
+                    )
+            elif action == "return":
+                form = ReturnForm(request.POST)
+                if form.is_valid():
+                    sla = sla_return(
+                        sla=sla, user=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    messages.success(request, f"{sla} returned to draft.")
+            elif action == "terminate":
+                form = TerminateForm(request.POST)
+                if form.is_valid():
+                    sla = sla_terminate(
+                        sla=sla,
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                        termination_date=form.cleaned_data["termination_date"],
+                    )
+                    messages.success(request, f"{sla} terminated.")
+            elif action == "amend":
+                amendment = sla_amend(sla=sla, user=request.user)
+                messages.success(
+                    request,
+                    f"Amendment {amendment} started as a draft: change it, then submit it.",
+                )
+                return redirect("sla:sla-detail", pk=amendment.pk)
+        except PermissionDeniedForAction as exc:
+            raise _forbid(request, exc.message) from None
+        except ApplicationError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+                return redirect("sla:sla-detail", pk=sla.pk)
+            add_refusal(form, exc)
+        if form is not None and form.errors:
+            # A fresh read: the failed service call stored nothing.
+            sla = _visible_sla(request.user, pk)
+            context = _detail_context(request, sla, **{f"{action}_form": form})
+            context["open_action"] = action
+            return render(request, "sla/sla_detail.html", context, status=400)
+        return redirect("sla:sla-detail", pk=sla.pk)
+
+
+class SlaAgreementView(LoginRequiredMixin, View):
+    """The agreement text from its template version, section by section, ready to print."""
+
+    def get(self, request, pk):
+        sla = _visible_sla(request.user, pk)
+        return render(
+            request,
+            "sla/sla_agreement.html",
+            {
+                "sla": sla,
+                "sections": agreement_sections(sla=sla),
+                "is_draft": sla.status in (SlaStatus.DRAFT, SlaStatus.SUBMITTED),
+            },
+        )
+
+
+class SlaCompareView(LoginRequiredMixin, View):
+    """Two versions of the same agreement side by side, differing rows highlighted."""
+
+    def get(self, request, pk, other):
+        left = _visible_sla(request.user, pk)
+        right = _visible_sla(request.user, other)
+        if left.agreement_id != right.agreement_id:
+            raise Http404("Only versions of the same agreement are compared.")
+        if left.version > right.version:
+            left, right = right, left
+        return render(
+            request,
+            "sla/sla_compare.html",
+            {
+                "left": left,
+                "right": right,
+                "rows": sla_comparison(left=left, right=right),
+                "back_url": reverse("sla:sla-detail", args=[pk]),
+            },
+        )

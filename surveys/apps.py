@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from catalogue.choices import MeasureKind
-        from sla.services.compliance import register_counter
+        from compliance.engine import register_counter
 
         from .services.compliance import satisfaction_totals
 

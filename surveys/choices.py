@@ -14,5 +14,3 @@ class CampaignStatus(models.TextChoices):
 SCORE_FIELDS = ("overall", "timeliness", "quality", "communication", "ease_of_access")
 # DOMAIN §5: an answer is "satisfied" (meets a satisfaction standard) at overall ≥ 4.
 SATISFIED_FROM = 4
-# Anonymity: no result cell is shown with fewer answers than this.
-MIN_ANSWERS_SHOWN = 5

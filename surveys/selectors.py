@@ -14,8 +14,9 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from accounts.selectors import user_scope
 from catalogue.models import Offering
+from compliance.choices import MIN_ANSWERS_SHOWN
 
-from .choices import MIN_ANSWERS_SHOWN, SATISFIED_FROM, SCORE_FIELDS, CampaignStatus
+from .choices import SATISFIED_FROM, SCORE_FIELDS, CampaignStatus
 from .models import Answer, Campaign, Invitation
 
 

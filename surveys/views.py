@@ -15,11 +15,12 @@ from django.views import View
 
 from accounts.selectors import user_scope
 from clients.models import ClientEntity
+from compliance.choices import MIN_ANSWERS_SHOWN
 from core.exceptions import ApplicationError
 from core.forms import add_refusal
 from core.views import FilteredListView
 
-from .choices import MIN_ANSWERS_SHOWN, SCORE_FIELDS, CampaignStatus
+from .choices import SCORE_FIELDS, CampaignStatus
 from .exports import results_file
 from .filtersets import CampaignFilterSet, ResultFilterForm
 from .forms import AnswerForm, CampaignForm

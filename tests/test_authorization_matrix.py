@@ -29,16 +29,17 @@ from accounts.choices import Role
 from accounts.services import notify
 from catalogue.models import Designation, MinimumServiceStandard, Offering, Service
 from clients.models import ClientEntity
+from compliance.engine import compute_provider_month
+from compliance.models import ComplianceResult
 from core.models import AuditEntry, DutyStation, Holiday
 from providers.models import ServiceProvider
-from sla.models import ComplianceResult, ServiceRecord
-from sla.services import record_import_create
-from sla.services.compliance import compute_provider_month
-from sla.tasks import validate_record_import
+from records.models import ServiceRecord
+from records.services import record_import_create
+from records.tasks import validate_record_import
 from surveys.services import AnswerInput, answer_submit, campaign_create, campaign_open
 from tests.factories import user_with_role
-from tests.sla.records import import_csv
-from tests.sla.sla_helpers import line, sla_approve, sla_create, sla_submit
+from tests.records.factories import import_csv
+from tests.sla.factories import line, sla_approve, sla_create, sla_submit
 
 # The roles, by the organisation they act for: P = UNON, Q = KJSO (providers),
 # A = UNEP, B = UNAMA (client entities; P serves A and Q serves B).
@@ -111,22 +112,22 @@ MATRIX = [
     E("logout", "POST", "/accounts/logout/", ok=frozenset(ROLES)),
     E("catalogue:service-list", "GET", "/catalogue/", ok=SESSION),
     E("catalogue:service-detail", "GET", "/catalogue/services/CONF-DOC/", ok=SESSION),
-    E("providers:serviceprovider-list", "GET", "/providers/", ok=SESSION),
-    E("providers:serviceprovider-detail", "GET", "/providers/KJSO/", ok=SESSION),
-    E("clients:cliententity-list", "GET", "/clients/", ok=SESSION),
-    E("clients:cliententity-detail", "GET", "/clients/UNAMA/", ok=SESSION),
-    E("sla:servicerecord-list", "GET", "/records/", ok=SESSION),
-    E("sla:servicerecord-detail", "GET", "/records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
-    E("sla:servicerecord-detail", "GET", "/records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
-    E("sla:recordimport-list", "GET", "/imports/", ok=SESSION),
-    E("sla:recordimport-create", "GET", "/imports/new/", ok=IMPORTERS),
-    E("sla:recordimport-create", "POST", "/imports/new/", ok=IMPORTERS),
-    E("sla:recordimport-detail", "GET", "/imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
-    E("sla:recordimport-detail", "GET", "/imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
-    E("sla:recordimport-confirm", "POST", "/imports/{import_p}/confirm/", ok={STAFF_P}, hidden=SIGNED_IN - {STAFF_P}),  # its author only
-    E("sla:compliance-list", "GET", "/compliance/", ok=SESSION),
-    E("sla:provider-compliance", "GET", "/compliance/providers/UNON/", ok=SESSION),
-    E("sla:provider-compliance", "GET", "/compliance/providers/KJSO/", ok=SESSION),  # rows scoped
+    E("catalogue:serviceprovider-list", "GET", "/providers/", ok=SESSION),
+    E("catalogue:serviceprovider-detail", "GET", "/providers/KJSO/", ok=SESSION),
+    E("catalogue:cliententity-list", "GET", "/clients/", ok=SESSION),
+    E("catalogue:cliententity-detail", "GET", "/clients/UNAMA/", ok=SESSION),
+    E("records:servicerecord-list", "GET", "/records/", ok=SESSION),
+    E("records:servicerecord-detail", "GET", "/records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("records:servicerecord-detail", "GET", "/records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("records:recordimport-list", "GET", "/imports/", ok=SESSION),
+    E("records:recordimport-create", "GET", "/imports/new/", ok=IMPORTERS),
+    E("records:recordimport-create", "POST", "/imports/new/", ok=IMPORTERS),
+    E("records:recordimport-detail", "GET", "/imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
+    E("records:recordimport-detail", "GET", "/imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    E("records:recordimport-confirm", "POST", "/imports/{import_p}/confirm/", ok={STAFF_P}, hidden=SIGNED_IN - {STAFF_P}),  # its author only
+    E("compliance:compliance-list", "GET", "/compliance/", ok=SESSION),
+    E("compliance:provider-compliance", "GET", "/compliance/providers/UNON/", ok=SESSION),
+    E("compliance:provider-compliance", "GET", "/compliance/providers/KJSO/", ok=SESSION),  # rows scoped
     E("sla:sla-list", "GET", "/slas/", ok=SESSION),
     E("sla:sla-create", "GET", "/slas/new/", ok=P_PAGES | {STAFF_Q}),
     E("sla:sla-create", "POST", "/slas/new/", bad=P_PAGES | {STAFF_Q}),
@@ -146,7 +147,7 @@ MATRIX = [
     E("accounts:notification-list", "GET", "/notifications/", ok=SESSION),
     E("accounts:notification-mark-all-read", "POST", "/notifications/read/", ok=SESSION),
     E("accounts:notification-read", "POST", "/notifications/{notification_staff_q}/read/", ok={STAFF_Q}, hidden=SIGNED_IN - {STAFF_Q}),
-    E("core:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    E("audit:auditentry-list", "GET", "/audit/", ok=GLOBAL),
     E("admin", "GET", "/admin/", ok=CURATOR),
     E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
     E("schema", "GET", "/api/schema/", ok=SIGNED_IN),
@@ -177,22 +178,22 @@ MATRIX = [
             E(f"{ns}:{name}-detail", "DELETE", f"/api/v1/{prefix}/{{{obj}}}/", **{delete: CURATOR}),
         )
     ],
-    E("core-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
-    E("core-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
+    E("audit-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
+    E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
     # API: service records and imports
-    E("sla-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),
-    E("sla-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_P, bad={STAFF_Q}, data=record()),
-    E("sla-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_Q, bad=P_SIDE, data=record("KJSO", "UNAMA")),
-    E("sla-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
-    E("sla-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
-    E("sla-api:servicerecord-detail", "PUT", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data=record(ref="N-1")),
-    E("sla-api:servicerecord-detail", "PATCH", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data={"defective": True}),
-    E("sla-api:servicerecord-detail", "DELETE", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}),
-    E("sla-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_P, bad={STAFF_Q}, data=[record()]),
-    E("sla-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_Q, bad=P_SIDE, data=[record("KJSO", "UNAMA")]),
-    E("sla-api:recordimport-list", "GET", "/api/v1/record-imports/", ok=SIGNED_IN),
-    E("sla-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
-    E("sla-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    E("records-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),
+    E("records-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_P, bad={STAFF_Q}, data=record()),
+    E("records-api:servicerecord-list", "POST", "/api/v1/service-records/", ok=WRITERS_Q, bad=P_SIDE, data=record("KJSO", "UNAMA")),
+    E("records-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("records-api:servicerecord-detail", "GET", "/api/v1/service-records/{record_qb}/", ok=SEES_QB, hidden=NOT_QB),
+    E("records-api:servicerecord-detail", "PUT", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data=record(ref="N-1")),
+    E("records-api:servicerecord-detail", "PATCH", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}, data={"defective": True}),
+    E("records-api:servicerecord-detail", "DELETE", "/api/v1/service-records/{record_pa}/", ok=WRITERS_P, hidden={STAFF_Q}),
+    E("records-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_P, bad={STAFF_Q}, data=[record()]),
+    E("records-api:servicerecord-bulk", "POST", "/api/v1/service-records/bulk/", ok=WRITERS_Q, bad=P_SIDE, data=[record("KJSO", "UNAMA")]),
+    E("records-api:recordimport-list", "GET", "/api/v1/record-imports/", ok=SIGNED_IN),
+    E("records-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_p}/", ok=GLOBAL | P_SIDE, hidden=SIGNED_IN - GLOBAL - P_SIDE),
+    E("records-api:recordimport-detail", "GET", "/api/v1/record-imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
     # API: SLAs
     E("sla-api:sla-list", "GET", "/api/v1/slas/", ok=SIGNED_IN),
     E("sla-api:sla-list", "POST", "/api/v1/slas/", ok=P_PAGES, bad=SIGNED_IN - P_PAGES, data=SLA_BODY),  # 400 "provider: not yours"
@@ -208,12 +209,12 @@ MATRIX = [
     E("sla-api:sla-terminate", "POST", "/api/v1/slas/{sla_pa_approved}/terminate/", ok=SIGNERS_PA, hidden=NOT_PA, data={"reason": "r"}),
     E("sla-api:sla-amend", "POST", "/api/v1/slas/{sla_pa_approved}/amend/", ok=P_PAGES, hidden=NOT_PA),
     # API: compliance
-    E("sla-api:complianceresult-list", "GET", "/api/v1/compliance/", ok=SIGNED_IN),
-    E("sla-api:complianceresult-summary", "GET", "/api/v1/compliance/summary/", ok=SIGNED_IN),
-    E("sla-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_p}/", ok=SEES_PA, hidden=NOT_PA),
-    E("sla-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_q}/", ok=SEES_QB, hidden=NOT_QB),
-    E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL | {MANAGER_P}, data={"provider": "UNON", "period": "2026-02"}),
-    E("sla-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL, data={"provider": "KJSO", "period": "2026-02"}),
+    E("compliance-api:complianceresult-list", "GET", "/api/v1/compliance/", ok=SIGNED_IN),
+    E("compliance-api:complianceresult-summary", "GET", "/api/v1/compliance/summary/", ok=SIGNED_IN),
+    E("compliance-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_p}/", ok=SEES_PA, hidden=NOT_PA),
+    E("compliance-api:complianceresult-detail", "GET", "/api/v1/compliance/{result_q}/", ok=SEES_QB, hidden=NOT_QB),
+    E("compliance-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL | {MANAGER_P}, data={"provider": "UNON", "period": "2026-02"}),
+    E("compliance-api:complianceresult-compute", "POST", "/api/v1/compliance/compute/", ok=GLOBAL, data={"provider": "KJSO", "period": "2026-02"}),
     # Dashboards: a provider's or client's only for its own people and the central roles;
     # the management page sends everyone else to their own dashboard.
     E("dashboards:management", "GET", "/dashboards/", ok=SESSION),

@@ -59,7 +59,7 @@ _refs = iter(range(10**6))
 
 
 def add_records(n: int) -> None:
-    from tests.sla.records import import_csv
+    from tests.records.factories import import_csv
 
     rows = "".join(
         f"Q-{next(_refs)},UNON,UNEP,CONF-DOC,2026-01-05T09:00,2026-01-06T10:00,,"
@@ -76,7 +76,7 @@ def add_results(n: int) -> None:
     from django.utils import timezone
 
     from catalogue.models import MinimumServiceStandard
-    from sla.models import ComplianceResult
+    from compliance.models import ComplianceResult
 
     unon = ServiceProvider.objects.get(code="UNON")
     standard = MinimumServiceStandard.objects.filter(service__offerings__provider=unon).first()

@@ -1,11 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
-from .audit import AuditEntryViewSet
 from .stations import DutyStationViewSet, HolidayViewSet
 
 app_name = "core-api"
 router = SimpleRouter()
 router.register("duty-stations", DutyStationViewSet, basename="dutystation")
 router.register("holidays", HolidayViewSet, basename="holiday")
-router.register("audit", AuditEntryViewSet, basename="auditentry")
 urlpatterns = router.urls

@@ -41,8 +41,12 @@ INSTALLED_APPS = [
     "providers",
     "catalogue",
     "sla",
+    "records",
+    "compliance",
     "surveys",
     "dashboards",
+    "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -200,8 +204,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "RecordStatusEnum": "sla.choices.RecordStatus",
-        "ImportStatusEnum": "sla.choices.ImportStatus",
+        "RecordStatusEnum": "records.choices.RecordStatus",
+        "ImportStatusEnum": "records.choices.ImportStatus",
         "SlaStatusEnum": "sla.choices.SlaStatus",
         "MeasureKindEnum": "catalogue.choices.MeasureKind",
         "ProviderKindEnum": "providers.choices.ProviderKind",
@@ -232,7 +236,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "compliance-pending": {"task": "compliance.compute_pending", "schedule": 60.0},
-    "calendar-remeasure-pending": {"task": "sla.remeasure_pending", "schedule": 600.0},
+    "calendar-remeasure-pending": {"task": "records.remeasure_pending", "schedule": 600.0},
     "notification-emails-pending": {"task": "accounts.send_pending_emails", "schedule": 300.0},
     "survey-housekeeping": {"task": "surveys.housekeeping", "schedule": crontab(minute=30)},
     "compliance-nightly": {

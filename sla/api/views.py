@@ -1,269 +1,333 @@
-import json
+"""API for SLAs: drafts, life-cycle actions and the rendered agreement."""
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import BaseParser, JSONParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.selectors import user_scope
-from core.exceptions import ApplicationError, ServiceUnavailable
+from catalogue.models import Offering
+from clients.models import ClientEntity
+from core.api.serializers import CodeRelatedField
+from core.exceptions import ApplicationError
+from providers.models import ServiceProvider
 
-from ..choices import ImportStatus
-from ..filtersets import RecordImportFilterSet, ServiceRecordFilterSet
-from ..imports.parse import FileError, RawRow, read_csv, read_json
-from ..models import RecordImport, ServiceRecord
-from ..selectors import record_import_queryset, record_queryset
-from ..services import (
-    IMPORTING_ROLES,
-    record_delete,
-    record_import_create,
-    records_import,
-)
-from ..services.records import BROKER_DOWN_UPLOAD
-from ..tasks import compliance_catch_up, start_import_step, validate_record_import
-from .serializers import (
-    RecordImportListSerializer,
-    RecordImportSerializer,
-    ServiceRecordSerializer,
-    ServiceRecordWriteSerializer,
-)
+from .. import services
+from ..filtersets import SlaFilterSet
+from ..models import ServiceLevelTarget, Sla, SlaLine
+from ..selectors import agreement_sections, sla_detail, sla_queryset
 
 
-class CsvBodyParser(BaseParser):
-    """A CSV request body, handed over as bytes to the import pipeline."""
+class TargetSerializer(serializers.ModelSerializer):
+    standard = serializers.CharField(source="standard.code")
+    statement = serializers.CharField(read_only=True)
 
-    media_type = "text/csv"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read()
-
-
-class RecordPermission(BasePermission):
-    """Everyone signed in reads (scoped); provider roles and catalogue managers write."""
-
-    message = "Only provider staff, managers, integrations and catalogue managers write records."
-
-    def has_permission(self, request, view) -> bool:
-        scope = user_scope(request.user)
-        if not scope.authenticated:
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        return scope.is_catalogue_manager or bool(scope.roles & IMPORTING_ROLES)
+    class Meta:
+        model = ServiceLevelTarget
+        fields = ["id", "standard", "kind", "threshold", "clock", "target_pct", "statement"]
 
 
-def _too_big(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > settings.RECORD_IMPORT_MAX_BYTES
+class LineSerializer(serializers.ModelSerializer):
+    service = CodeRelatedField(source="offering.service", read_only=True)
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SlaLine
+        fields = [
+            "id",
+            "service",
+            "expected_volume",
+            "cost_recovery_rate",
+            "currency",
+            "rate_unit",
+            "targets",
+        ]
 
 
-def _failure(record_import: RecordImport, *, by_column: bool = False) -> Response:
-    errors: dict[str, list[str]] = {}
-    for error in record_import.errors.all()[:1000]:
-        key = error.column or "non_field_errors"
-        if not by_column:
-            key = f"{error.line}.{error.column}" if error.column else str(error.line)
-        errors.setdefault(key, []).append(error.message)
-    return Response(
-        {"message": record_import.message, "errors": errors, "import": record_import.pk},
-        status=status.HTTP_400_BAD_REQUEST,
+class SlaSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
+    number = serializers.CharField(source="agreement.number")
+    provider = CodeRelatedField(source="agreement.provider", read_only=True)
+    client = CodeRelatedField(source="agreement.client", read_only=True)
+    template_version = serializers.IntegerField(source="template.version")
+    lines = LineSerializer(many=True, read_only=True)
+    client_signed_by = serializers.StringRelatedField()
+    provider_signed_by = serializers.StringRelatedField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sla
+        fields = [
+            "id",
+            "url",
+            "number",
+            "version",
+            "status",
+            "provider",
+            "client",
+            "start_date",
+            "end_date",
+            "notes",
+            "template_version",
+            "lines",
+            "client_signed_by",
+            "client_signed_at",
+            "provider_signed_by",
+            "provider_signed_at",
+            "approved_at",
+            "return_comment",
+            "termination_date",
+            "termination_reason",
+            "supersedes",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return sorted(services.allowed_actions(sla=obj, user=request.user))
+
+
+class SlaListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
+    number = serializers.CharField(source="agreement.number")
+    provider = CodeRelatedField(source="agreement.provider", read_only=True)
+    client = CodeRelatedField(source="agreement.client", read_only=True)
+    line_count = serializers.IntegerField()
+
+    class Meta:
+        model = Sla
+        fields = [
+            "id",
+            "url",
+            "number",
+            "version",
+            "status",
+            "provider",
+            "client",
+            "start_date",
+            "end_date",
+            "line_count",
+        ]
+        read_only_fields = fields
+
+
+class TargetInputSerializer(serializers.Serializer):
+    standard = serializers.CharField(max_length=32)
+    threshold = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    clock = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    target_pct = serializers.DecimalField(
+        max_digits=6, decimal_places=3, required=False, min_value=0, max_value=100
     )
 
 
-def _one_row(data) -> list[RawRow]:
-    if not isinstance(data, dict):
-        raise ApplicationError("Send one record as a JSON object.")
-    return list(read_json([data]))
+class LineInputSerializer(serializers.Serializer):
+    service = serializers.CharField(max_length=32)
+    expected_volume = serializers.IntegerField(min_value=0, max_value=10**9)
+    targets = TargetInputSerializer(many=True, required=False)
 
 
-@extend_schema(tags=["service records"])
-class ServiceRecordViewSet(
+class SlaWriteSerializer(serializers.Serializer):
+    """A draft: the client entity, the period and the lines (services from the provider's
+    own offerings, with targets that may be stricter than the standards)."""
+
+    provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
+    client = CodeRelatedField(queryset=ClientEntity.objects.all())
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    lines = LineInputSerializer(many=True, min_length=1, max_length=200)
+
+    def to_line_inputs(self, provider, lines: list[dict]) -> list[services.LineInput]:
+        offerings = {
+            o.service.code: o
+            for o in Offering.objects.filter(provider=provider)
+            .select_related("service")
+            .prefetch_related("service__standards")
+        }
+        result = []
+        for index, line in enumerate(lines):
+            offering = offerings.get(line["service"])
+            if offering is None:
+                raise ApplicationError(
+                    f"lines[{index}]: {provider.code} does not offer '{line['service'][:40]}'.",
+                    {"lines": [f"{line['service'][:40]}: not offered by {provider.code}"]},
+                )
+            targets = None
+            if "targets" in line:
+                targets = services.target_inputs(offering=offering, raw=line["targets"])
+            result.append(
+                services.LineInput(
+                    offering=offering,
+                    expected_volume=line["expected_volume"],
+                    targets=targets,
+                )
+            )
+        return result
+
+
+class SlaUpdateSerializer(SlaWriteSerializer):
+    provider = None
+    client = None
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    lines = LineInputSerializer(many=True, min_length=1, max_length=200, required=False)
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=4000)
+
+
+class TerminateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+    termination_date = serializers.DateField(required=False)
+
+
+@extend_schema(tags=["SLAs"])
+class SlaViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Service records (DOMAIN §4). Writes go through the import pipeline: the same checks,
-    measurement and upsert by (provider, external_ref) as the CSV page and the command."""
+    """SLAs registered from the common template. Drafts are created and edited by the
+    provider's staff; the life cycle moves through the actions (DOMAIN §6)."""
 
-    queryset = ServiceRecord.objects.none()
-    serializer_class = ServiceRecordSerializer
-    filterset_class = ServiceRecordFilterSet
-    permission_classes = [RecordPermission]
-    parser_classes = [JSONParser]
+    queryset = Sla.objects.none()
+    permission_classes = [IsAuthenticated]
+    filterset_class = SlaFilterSet
 
     def get_queryset(self):
-        return record_queryset(user=self.request.user)
+        return sla_queryset(user=self.request.user).order_by("agreement__number", "-version")
 
-    def _store(self, rows: list[RawRow]) -> tuple[RecordImport, ServiceRecord | None]:
-        result = records_import(rows=rows, user=self.request.user, filename="api")
-        if result.status != ImportStatus.DONE:
-            return result, None
-        compliance_catch_up()
-        values = rows[0].values
-        record = (
-            self.get_queryset()
-            .filter(provider__code=str(values["provider"]).strip())
-            .get(external_ref=str(values["external_ref"]).strip())
-        )
-        return result, record
-
-    @extend_schema(
-        request=ServiceRecordWriteSerializer,
-        responses={201: ServiceRecordSerializer, 200: ServiceRecordSerializer},
-    )
-    def create(self, request, *args, **kwargs):
-        """Create a record, or update the one with the same provider and external_ref."""
-        result, record = self._store(_one_row(request.data))
-        if record is None:
-            return _failure(result, by_column=True)
-        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(self.get_serializer(record).data, status=code)
-
-    @extend_schema(request=ServiceRecordWriteSerializer, responses=ServiceRecordSerializer)
-    def update(self, request, *args, **kwargs):
-        record = self.get_object()
-        data = request.data
-        if not isinstance(data, dict):
-            raise ApplicationError("Send the record as a JSON object.")
-        values = _current_values(record) if kwargs.get("partial") else {}
-        values.update(data)
-        for key, current in (
-            ("provider", record.provider.code),
-            ("external_ref", record.external_ref),
-        ):
-            if key in data and str(data[key]).strip() != current:
-                raise ApplicationError(
-                    f"{key} identifies the record and cannot change; delete and create instead.",
-                    {key: ["cannot change"]},
-                )
-            values[key] = current
-        result, stored = self._store(_one_row(values))
-        if stored is None:
-            return _failure(result, by_column=True)
-        return Response(self.get_serializer(stored).data)
-
-    @extend_schema(request=ServiceRecordWriteSerializer, responses=ServiceRecordSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    def perform_destroy(self, instance):
-        scope = user_scope(self.request.user)
-        own = set(
-            self.request.user.memberships.filter(role__in=IMPORTING_ROLES).values_list(
-                "provider_id", flat=True
-            )
-        )
-        if not scope.is_catalogue_manager and instance.provider_id not in own:
-            raise PermissionDenied("You may delete only your own provider's records.")
-        record_delete(record=instance)
-        compliance_catch_up()
-
-    @extend_schema(
-        request={
-            "application/json": ServiceRecordWriteSerializer(many=True),
-            "text/csv": OpenApiTypes.STR,
-        },
-        parameters=[
-            OpenApiParameter(
-                "keep_good_rows",
-                bool,
-                description="Store the valid rows even when others have errors.",
-            )
-        ],
-        responses={
-            200: RecordImportSerializer,
-            202: RecordImportSerializer,
-            400: OpenApiResponse(description="Row errors keyed 'line.column'; nothing stored."),
-        },
-    )
-    @action(detail=False, methods=["post"], parser_classes=[JSONParser, CsvBodyParser])
-    def bulk(self, request):
-        """Import many records at once: a JSON list or a CSV body (DOMAIN §4 columns).
-
-        Up to ``RECORD_IMPORT_SYNC_ROWS`` rows are answered at once (200, or 400 with every
-        row error and nothing stored); larger uploads answer 202 with the import to follow
-        at ``/api/v1/record-imports/{id}/``.
-        """
-        if _too_big(request):
-            return Response(
-                {
-                    "message": "The upload is larger than "
-                    f"{settings.RECORD_IMPORT_MAX_BYTES // (1024 * 1024)} MB; split it.",
-                    "errors": {},
-                },
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
-        keep = str(request.query_params.get("keep_good_rows", "")).lower() in ("1", "true", "yes")
-        body = request.data
-        is_csv = isinstance(body, bytes)
-        rows_estimate = (
-            body.count(b"\n") if is_csv else (len(body) if isinstance(body, list) else 0)
-        )
-        if rows_estimate > settings.RECORD_IMPORT_SYNC_ROWS:
-            content = body if is_csv else json.dumps(body).encode()
-            filename = "bulk.csv" if is_csv else "bulk.json"
-            record_import = record_import_create(
-                user=request.user,
-                filename=filename,
-                source=ContentFile(content),
-                keep_good_rows=keep,
-                apply_when_valid=True,
-            )
-            if not start_import_step(validate_record_import, record_import.pk):
-                raise ServiceUnavailable(BROKER_DOWN_UPLOAD)
-            record_import.refresh_from_db()
-            return Response(
-                RecordImportSerializer(record_import, context={"request": request}).data,
-                status=status.HTTP_202_ACCEPTED,
-            )
+    def get_object(self):
+        pk = str(self.kwargs["pk"])
         try:
-            rows = list(read_csv(body)) if is_csv else list(read_json(body))
-        except FileError as exc:
-            raise ApplicationError(
-                f"line {exc.line}: {exc.message}. Nothing was stored.",
-                {f"{exc.line}.{exc.column}" if exc.column else str(exc.line): [exc.message]},
-            ) from exc
-        result = records_import(rows=rows, user=request.user, keep_good_rows=keep, filename="api")
-        if result.status != ImportStatus.DONE:
-            return _failure(result)
-        compliance_catch_up()
-        return Response(RecordImportSerializer(result, context={"request": request}).data)
-
-
-def _current_values(record: ServiceRecord) -> dict:
-    return {
-        "external_ref": record.external_ref,
-        "provider": record.provider.code,
-        "client": record.client.code,
-        "service": record.service.code,
-        "received_at": record.received_at.isoformat(),
-        "completed_at": record.completed_at.isoformat() if record.completed_at else "",
-        "status": record.status,
-        "pauses": record.pauses,
-        "defective": record.defective,
-    }
-
-
-@extend_schema(tags=["service records"])
-class RecordImportViewSet(viewsets.ReadOnlyModelViewSet):
-    """Imports of service records: progress, outcome and row errors."""
-
-    queryset = RecordImport.objects.none()
-    serializer_class = RecordImportSerializer
-    filterset_class = RecordImportFilterSet
-
-    def get_queryset(self):
-        return record_import_queryset(user=self.request.user)
+            if not pk.isdigit():
+                raise Sla.DoesNotExist
+            return sla_detail(user=self.request.user, pk=int(pk))
+        except Sla.DoesNotExist:
+            raise Http404("No such SLA.") from None
 
     def get_serializer_class(self):
-        return RecordImportListSerializer if self.action == "list" else RecordImportSerializer
+        if self.action == "list":
+            return SlaListSerializer
+        return SlaSerializer
+
+    def _reply(self, sla: Sla, code=status.HTTP_200_OK) -> Response:
+        sla = sla_detail(user=self.request.user, pk=sla.pk)
+        return Response(SlaSerializer(sla, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=SlaWriteSerializer, responses={201: SlaSerializer})
+    def create(self, request, *args, **kwargs):
+        data = SlaWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        with transaction.atomic():
+            sla = services.sla_create(
+                user=request.user,
+                provider=values["provider"],
+                client=values["client"],
+                start_date=values["start_date"],
+                end_date=values["end_date"],
+                notes=values.get("notes", ""),
+                lines=data.to_line_inputs(values["provider"], values["lines"]),
+            )
+        return self._reply(sla, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SlaUpdateSerializer, responses=SlaSerializer)
+    def update(self, request, *args, **kwargs):
+        sla = self.get_object()
+        data = SlaUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        lines = None
+        if "lines" in values:
+            lines = data.to_line_inputs(sla.agreement.provider, values["lines"])
+        sla = services.sla_update_draft(
+            sla=sla,
+            user=request.user,
+            start_date=values.get("start_date"),
+            end_date=values.get("end_date"),
+            notes=values.get("notes"),
+            lines=lines,
+        )
+        return self._reply(sla)
+
+    @extend_schema(request=None, responses=SlaSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._reply(services.sla_submit(sla=self.get_object(), user=request.user))
+
+    @extend_schema(request=None, responses=SlaSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Sign for your side (client focal point or provider manager)."""
+        return self._reply(services.sla_approve(sla=self.get_object(), user=request.user))
+
+    @extend_schema(request=ReturnSerializer, responses=SlaSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_draft(self, request, pk=None):
+        data = ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._reply(
+            services.sla_return(
+                sla=self.get_object(), user=request.user, comment=data.validated_data["comment"]
+            )
+        )
+
+    @extend_schema(request=TerminateSerializer, responses=SlaSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        data = TerminateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._reply(
+            services.sla_terminate(
+                sla=self.get_object(),
+                user=request.user,
+                reason=data.validated_data["reason"],
+                termination_date=data.validated_data.get("termination_date"),
+            )
+        )
+
+    @extend_schema(request=None, responses={201: SlaSerializer})
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Start the next version as a draft; it supersedes this one once approved."""
+        amendment = services.sla_amend(sla=self.get_object(), user=request.user)
+        return self._reply(amendment, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "RenderedAgreement",
+            {
+                "number": serializers.CharField(),
+                "version": serializers.IntegerField(),
+                "sections": inline_serializer(
+                    "AgreementSection",
+                    {"title": serializers.CharField(), "text": serializers.CharField()},
+                    many=True,
+                ),
+            },
+        )
+    )
+    @action(detail=True, methods=["get"])
+    def agreement(self, request, pk=None):
+        """The agreement rendered from its template version, section by section."""
+        sla = self.get_object()
+        return Response(
+            {
+                "number": sla.agreement.number,
+                "version": sla.version,
+                "sections": [
+                    {"title": s.title, "text": s.text} for s in agreement_sections(sla=sla)
+                ],
+            }
+        )

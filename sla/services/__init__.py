@@ -1,31 +1,36 @@
-"""Writes of the sla app: record imports (``records``) and agreements (``agreements``)."""
+"""Writes about SLAs: registration from the common template (``registration``), lines and
+targets checked against the minimum service standards (``targets``), who may do what
+(``permissions``) and the life cycle of DOMAIN §6 with its notices (``lifecycle``)."""
 
-from .records import (
-    IMPORTING_ROLES,
-    importable_provider_ids,
-    mark_pending,
-    mark_remeasure,
-    record_delete,
-    record_import_apply,
-    record_import_confirm,
-    record_import_create,
-    record_import_not_started,
-    record_import_validate,
-    records_import,
-    records_recompute_calendar,
+from .lifecycle import (
+    EXPIRY_NOTICE_DAYS,
+    sla_amend,
+    sla_approve,
+    sla_return,
+    sla_submit,
+    sla_terminate,
+    slas_update_lifecycle,
 )
+from .permissions import PermissionDeniedForAction, allowed_actions, sla_roles
+from .registration import sla_create, sla_update_draft
+from .targets import LineInput, TargetInput, find_overlap, target_inputs, weaker_than_standard
 
 __all__ = [
-    "IMPORTING_ROLES",
-    "importable_provider_ids",
-    "mark_pending",
-    "mark_remeasure",
-    "record_delete",
-    "record_import_apply",
-    "record_import_confirm",
-    "record_import_create",
-    "record_import_not_started",
-    "record_import_validate",
-    "records_import",
-    "records_recompute_calendar",
+    "EXPIRY_NOTICE_DAYS",
+    "LineInput",
+    "PermissionDeniedForAction",
+    "TargetInput",
+    "allowed_actions",
+    "find_overlap",
+    "sla_amend",
+    "sla_approve",
+    "sla_create",
+    "sla_return",
+    "sla_roles",
+    "sla_submit",
+    "sla_terminate",
+    "sla_update_draft",
+    "slas_update_lifecycle",
+    "target_inputs",
+    "weaker_than_standard",
 ]

@@ -38,7 +38,7 @@ def require_curator(user) -> None:
 
 def _mark_months(pairs) -> None:
     """Ask the compliance engine to recompute these (provider, month) pairs."""
-    from sla.services.records import mark_pending
+    from records.services import mark_pending
 
     mark_pending(pairs)
 
@@ -196,7 +196,7 @@ def campaign_close(*, campaign: Campaign, user=None, now: dt.datetime | None = N
 
 
 def _compute_soon() -> None:
-    from sla.tasks import compliance_catch_up
+    from compliance.tasks import compliance_catch_up
 
     compliance_catch_up()
 

@@ -11,12 +11,11 @@ from django.core.management import call_command
 
 from accounts.choices import Role
 from clients.models import ClientEntity
+from compliance.engine import compute_provider_month
 from providers.models import ServiceProvider
-from sla.services.compliance import compute_provider_month
+from tests.browser.pages import sign_in
 from tests.factories import user_with_role
-from tests.sla.records import import_csv
-
-from .test_sla_browser import sign_in
+from tests.records.factories import import_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)

@@ -12,11 +12,10 @@ from catalogue.models import Offering
 from clients.models import ClientEntity
 from providers.models import ServiceProvider
 from sla.models import Sla
+from tests.browser.pages import sign_in, sign_out
 from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "test-pass-123"  # the factories' password
 
 
 @pytest.fixture
@@ -36,19 +35,6 @@ def parties():
         ),
         "offering": Offering.objects.get(provider=unon, service__code="CONF-DOC"),
     }
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
-def sign_out(page, base_url: str) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{base_url}/accounts/login/")
 
 
 def test_register_submit_and_both_parties_approve(live_server, page, screenshot, parties):

@@ -13,9 +13,8 @@ from catalogue.models import Offering
 from clients.models import ClientEntity
 from surveys.models import Answer, Campaign
 from surveys.services import campaign_create, campaign_open
+from tests.browser.pages import sign_in
 from tests.factories import user_with_role
-
-from .test_sla_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,13 +14,14 @@ from accounts.choices import Role
 from accounts.services import grant_role, notify
 from catalogue.models import FunctionalArea
 from clients.models import ClientEntity
+from compliance.models import ComplianceRun
+from compliance.tasks import compute_compliance_shard
 from core.choices import AuditChannel, AuditKind
 from core.models import AuditEntry, DutyStation, Holiday
 from providers.models import ServiceProvider
-from sla.models import ComplianceRun, RecordImport
-from sla.tasks import compute_compliance_shard
+from records.models import RecordImport
 from tests.factories import UserFactory, user_with_role
-from tests.sla.records import import_csv
+from tests.records.factories import import_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ class TestRecording:
         AuditEntry.objects.all().delete()
         response = client.post("/imports/new/", {"file": _upload()})
         assert response.status_code == 302
-        entry = AuditEntry.objects.get(model="sla.recordimport")
+        entry = AuditEntry.objects.get(model="records.recordimport")
         assert (entry.actor_label, entry.channel, entry.kind) == ("unon-staff", "page", "created")
 
     def test_import_records_the_uploader_and_its_run(self):
@@ -89,7 +90,7 @@ class TestRecording:
     def test_task_writes_are_by_system_with_the_run_id(self):
         compute_compliance_shard.delay(unon().pk, "2026-02-01", "test")
         run = ComplianceRun.objects.get(provider=unon(), trigger="test")
-        entries = AuditEntry.objects.filter(model="sla.compliancerun", object_id=str(run.pk))
+        entries = AuditEntry.objects.filter(model="compliance.compliancerun", object_id=str(run.pk))
         assert entries.exists()
         for entry in entries:
             assert (entry.actor_label, entry.channel) == ("system", AuditChannel.TASK)
@@ -127,7 +128,7 @@ class TestRecording:
         entry = AuditEntry.objects.get(action="records.remeasured")
         assert (entry.object_id, entry.changes) == (str(station.pk), {"records": 1})
         assert (entry.actor_label, entry.channel) == ("system", AuditChannel.TASK)
-        assert entry.run_id.startswith("sla.recompute_calendar_records:")
+        assert entry.run_id.startswith("records.recompute_calendar_records:")
 
     def test_marking_notifications_read_is_recorded(self, client):
         user = user_with_role(Role.MANAGEMENT, username="reader")
@@ -165,7 +166,7 @@ def trail():
             ("alice", AuditKind.CREATED, "sla.sla"),
             ("alice", AuditKind.CHANGED, "sla.sla"),
             ("bob", AuditKind.DELETED, "catalogue.service"),
-            ("system", AuditKind.ACTION, "sla.recordimport"),
+            ("system", AuditKind.ACTION, "records.recordimport"),
         ]
     ):
         AuditEntry.objects.create(

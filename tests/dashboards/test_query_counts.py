@@ -9,10 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
+from tests.dashboards.factories import FEB, MAR, build_scenario, make_result
 from tests.factories import ClientEntityFactory, StandardFactory, user_with_role
-from tests.sla.records import import_csv
-
-from .data import FEB, MAR, build_scenario, make_result
+from tests.records.factories import import_csv
 
 pytestmark = pytest.mark.django_db
 _refs = itertools.count()

@@ -5,15 +5,15 @@ from decimal import Decimal
 import pytest
 
 from accounts.choices import Role
+from compliance.selectors import compliance_queryset
+from core.months import months_up_to
 from dashboards import selectors
 from dashboards.filtersets import DashboardFilterSet
-from sla.selectors import compliance_queryset
+from tests.dashboards.factories import FEB, MAR, build_scenario
 from tests.factories import user_with_role
 
-from .data import FEB, MAR, build_scenario
-
 pytestmark = pytest.mark.django_db
-WINDOW = selectors.months_up_to(MAR)
+WINDOW = months_up_to(MAR)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.choices import Role
+from tests.dashboards.factories import MAR, build_scenario, make_result
 from tests.factories import ClientEntityFactory, user_with_role
-
-from .data import MAR, build_scenario, make_result
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +240,7 @@ class TestDrillDown:
         assert [r.client.code for r in response.context["complianceresult_list"]] == ["TST-C1"]
 
     def test_records_page_filters_by_completed_month(self, client):
-        from tests.sla.records import import_csv
+        from tests.records.factories import import_csv
 
         import_csv(
             "D-1,UNON,UNEP,CONF-DOC,2026-02-02T08:00,2026-02-03T09:00,,,false\n"
@@ -261,7 +260,7 @@ class TestCache:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
-        from sla.models import ComplianceRun
+        from compliance.models import ComplianceRun
 
         settings.DASHBOARD_CACHE_SECONDS = 60
         cache.clear()

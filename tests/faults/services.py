@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_SERVICES, ROOT, wait_for
+from tests.support import REQUIRE_SERVICES, ROOT, wait_for
 
 
 def spare_port() -> int:

@@ -28,26 +28,21 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from catalogue.models import MinimumServiceStandard
+from compliance.models import ComplianceResult
 from core.models import Holiday
 from providers.models import ServiceProvider
-from sla.models import (
-    ComplianceResult,
-    PendingCompliance,
-    PendingRemeasure,
-    RecordImport,
-    ServiceRecord,
-)
-from sla.services import record_import_create
-from tests.conftest import (
+from records.models import PendingCompliance, PendingRemeasure, RecordImport, ServiceRecord
+from records.services import record_import_create
+from tests.factories import user_with_role
+from tests.faults.services import PrivateRedis, portal_env
+from tests.records.factories import HEADER
+from tests.support import (
     REQUIRE_SERVICES,
     WorkerProcess,
-    _database_url,
+    database_url_of_tests,
     ensure_reference_data,
     wait_for,
 )
-from tests.factories import user_with_role
-from tests.faults.services import PrivateRedis, portal_env
-from tests.sla.records import HEADER
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -139,7 +134,7 @@ def worker(postgres_only, broker, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CELERY_BROKER_URL", broker.url())
     process = WorkerProcess(
         portal_env(
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url_of_tests(),
             CELERY_BROKER_URL=broker.url(),
             DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         )
@@ -198,7 +193,7 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
         source=ContentFile(text.encode()),
         apply_when_valid=True,
     )
-    worker.sender.send_task("sla.validate_record_import", args=[record_import.pk])
+    worker.sender.send_task("records.validate_record_import", args=[record_import.pk])
 
     imports = RecordImport.objects.filter(pk=record_import.pk)
     wait_for(lambda: imports.get().rows_processed > 0, 120, what="the worker reads the file")
@@ -248,7 +243,7 @@ def test_redis_stopped_during_an_import_stores_the_records_and_catches_up(broker
     wait_for(lambda: answers_ping(worker.sender), 90, what="the worker reconnects")
     # Beat's run every ten minutes sends again the re-measures marked over ten minutes ago.
     PendingRemeasure.objects.update(marked_at=timezone.now() - dt.timedelta(minutes=11))
-    worker.sender.send_task("sla.remeasure_pending")
+    worker.sender.send_task("records.remeasure_pending")
     wait_for(lambda: not PendingRemeasure.objects.exists(), 120, what="the re-measure")
     assert slow.get().elapsed_working_seconds == before - 8 * 3600  # Tuesday 10: a holiday
     worker.sender.send_task("compliance.compute_pending")  # what beat sends every minute

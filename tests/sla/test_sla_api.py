@@ -11,15 +11,9 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from sla.choices import SlaStatus
 from sla.models import Sla
-from sla.services.agreements import (
-    sla_amend,
-    sla_approve,
-    sla_create,
-    sla_submit,
-    sla_terminate,
-)
+from sla.services import sla_amend, sla_approve, sla_create, sla_submit, sla_terminate
 from tests.factories import UserFactory, user_with_role
-from tests.sla.sla_helpers import (
+from tests.sla.factories import (
     client,
     days,
     line,

@@ -14,7 +14,7 @@ from core.exceptions import ApplicationError
 from sla.choices import SlaStatus
 from sla.models import ServiceLevelTarget, Sla, SlaTemplate, SlaTemplateSection
 from sla.selectors import agreement_sections, sla_comparison, sla_detail, sla_history
-from sla.services.agreements import (
+from sla.services import (
     allowed_actions,
     sla_amend,
     sla_approve,
@@ -25,7 +25,7 @@ from sla.services.agreements import (
     slas_update_lifecycle,
 )
 from sla.tasks import update_sla_lifecycle
-from tests.sla.sla_helpers import (
+from tests.sla.factories import (
     days,
     line,
     make_approved,

@@ -11,7 +11,7 @@ from catalogue.choices import Clock, MeasureKind
 from core.exceptions import ApplicationError
 from sla.choices import SlaStatus
 from sla.models import ServiceLevelTarget, Sla
-from sla.services.agreements import (
+from sla.services import (
     LineInput,
     PermissionDeniedForAction,
     allowed_actions,
@@ -27,7 +27,7 @@ from sla.services.agreements import (
     weaker_than_standard,
 )
 from tests.factories import user_with_role
-from tests.sla.sla_helpers import (
+from tests.sla.factories import (
     ACTIONS,
     client,
     days,

@@ -18,12 +18,7 @@ from clients.models import ClientEntity
 from providers.models import ServiceProvider
 from sla.choices import SlaStatus
 from sla.models import Agreement, ServiceLevelTarget, Sla
-from sla.services.agreements import (
-    LineInput,
-    sla_approve,
-    sla_create,
-    sla_submit,
-)
+from sla.services import LineInput, sla_approve, sla_create, sla_submit
 from tests.factories import ClientEntityFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

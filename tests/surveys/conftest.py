@@ -6,11 +6,9 @@ from accounts.choices import Role
 from catalogue.models import Offering
 from clients.models import ClientEntity
 from providers.models import ServiceProvider
-from surveys.services import AnswerInput, answer_submit, campaign_create, campaign_open
 from tests.factories import user_with_role
-
-# A fixed "now" inside the campaign: Wednesday 14 January 2026, 10:00 UTC.
-NOW = dt.datetime(2026, 1, 14, 10, 0, tzinfo=dt.UTC)
+from tests.sla.factories import line, make_approved, make_people
+from tests.surveys.factories import answer, at, focal_points, open_campaign
 
 
 @pytest.fixture
@@ -38,43 +36,28 @@ def world():
     }
 
 
-def focal_points(client, n: int, prefix: str = "fp"):
-    return [
-        user_with_role(Role.CLIENT_FOCAL_POINT, client=client, email=f"{prefix}{i}@example.org")
-        for i in range(n)
-    ]
-
-
-def open_campaign(
-    world,
-    *,
-    offerings=None,
-    clients=None,
-    opens_on=dt.date(2026, 1, 1),
-    closes_on=dt.date(2026, 3, 31),
-    name="Survey 2026",
-):
-    campaign = campaign_create(
-        user=world["curator"],
-        name=name,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        offerings=offerings or [world["unon_trv"], world["kjso_trv"]],
-        clients=clients or [world["unep"]],
+@pytest.fixture
+def answered(world):
+    """UNON's travel service: six answers in January (four satisfied), one in February;
+    an SLA with UNEP in force from 15 January with a stricter satisfaction target (90%)."""
+    people = make_people()
+    sla = make_approved(
+        people,
+        start=dt.date(2026, 1, 15),
+        end=dt.date(2027, 1, 14),
+        lines=[line("TRV-OFF", targets=[{"standard": "MSS-TRV-OFF-S", "target_pct": "90"}])],
     )
-    return campaign_open(campaign=campaign, user=world["curator"])
-
-
-def scores(overall=4, others=4, comment=""):
-    return AnswerInput(overall, others, others, others, others, comment)
-
-
-def answer(user, campaign, offering, overall=4, comment="", now=NOW, **kwargs):
-    return answer_submit(
-        user=user,
-        campaign=campaign,
-        offering=offering,
-        data=scores(overall, comment=comment),
-        now=now,
-        **kwargs,
-    )
+    campaign = open_campaign(world, clients=[world["unep"], world["unama"]])
+    campaign.clients.add(people.other_focal.memberships.get().client)  # UN-Habitat
+    unep = focal_points(world["unep"], 5, prefix="unep")
+    habitat = focal_points(people.other_focal.memberships.get().client, 2, prefix="hab")
+    trv = world["unon_trv"]
+    answer(unep[0], campaign, trv, overall=5, now=at(10))  # before the SLA: MSS only
+    answer(unep[1], campaign, trv, overall=4, now=at(20))
+    answer(unep[2], campaign, trv, overall=3, now=at(20))
+    answer(unep[3], campaign, trv, overall=5, now=at(21))
+    answer(habitat[0], campaign, trv, overall=2, now=at(20))  # other client: MSS only
+    answer(habitat[1], campaign, trv, overall=5, now=at(20))
+    # 22:30 UTC on 31 January is 01:30 on 1 February in Nairobi: counts in February.
+    answer(unep[4], campaign, trv, overall=4, now=dt.datetime(2026, 1, 31, 22, 30, tzinfo=dt.UTC))
+    return {"sla": sla, "campaign": campaign, "unep": unep}

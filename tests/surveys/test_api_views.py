@@ -13,9 +13,8 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from surveys.models import Answer
 from tests.factories import user_with_role
-
-from .conftest import answer, focal_points
-from .conftest import open_campaign as open_campaign_on
+from tests.surveys.factories import answer, focal_points
+from tests.surveys.factories import open_campaign as open_campaign_on
 
 
 def open_campaign(world, **kwargs):

@@ -2,54 +2,18 @@
 by hand: eligible = answers about the provider and service in the month (provider's time
 zone), met = overall ≥ 4; SLA targets count their client's answers while in force."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sla.models import ComplianceResult
-from sla.services.compliance import compute_provider_month, measures_for
+from compliance.engine import compute_provider_month, measures_for
+from compliance.models import ComplianceResult
 from surveys.services import satisfaction_totals
-from tests.sla.sla_helpers import line, make_approved, make_people
-
-from .conftest import answer, focal_points, open_campaign
+from tests.surveys.factories import FEB, JAN, answer, at
 
 pytestmark = pytest.mark.django_db
-
-JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
-
-
-def at(day: int, month: int = 1, hour: int = 9) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def answered(world):
-    """UNON's travel service: six answers in January (four satisfied), one in February;
-    an SLA with UNEP in force from 15 January with a stricter satisfaction target (90%)."""
-    people = make_people()
-    sla = make_approved(
-        people,
-        start=dt.date(2026, 1, 15),
-        end=dt.date(2027, 1, 14),
-        lines=[line("TRV-OFF", targets=[{"standard": "MSS-TRV-OFF-S", "target_pct": "90"}])],
-    )
-    campaign = open_campaign(world, clients=[world["unep"], world["unama"]])
-    campaign.clients.add(people.other_focal.memberships.get().client)  # UN-Habitat
-    unep = focal_points(world["unep"], 5, prefix="unep")
-    habitat = focal_points(people.other_focal.memberships.get().client, 2, prefix="hab")
-    trv = world["unon_trv"]
-    answer(unep[0], campaign, trv, overall=5, now=at(10))  # before the SLA: MSS only
-    answer(unep[1], campaign, trv, overall=4, now=at(20))
-    answer(unep[2], campaign, trv, overall=3, now=at(20))
-    answer(unep[3], campaign, trv, overall=5, now=at(21))
-    answer(habitat[0], campaign, trv, overall=2, now=at(20))  # other client: MSS only
-    answer(habitat[1], campaign, trv, overall=5, now=at(20))
-    # 22:30 UTC on 31 January is 01:30 on 1 February in Nairobi: counts in February.
-    answer(unep[4], campaign, trv, overall=4, now=dt.datetime(2026, 1, 31, 22, 30, tzinfo=dt.UTC))
-    return {"sla": sla, "campaign": campaign, "unep": unep}
 
 
 def result(key_prefix: str, provider, month):
@@ -96,7 +60,7 @@ class TestSatisfactionCompliance:
         assert (mss.eligible, mss.met, mss.status) == (0, 0, "no_data")
 
     def test_same_numbers_once_twice_or_months_together(self, world, answered):
-        from sla.services.compliance import compute_provider_months
+        from compliance.engine import compute_provider_months
 
         unon = world["unon"]
         compute_provider_month(provider_id=unon.pk, month=JAN)

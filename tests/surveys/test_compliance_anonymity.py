@@ -8,11 +8,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
+from compliance.engine import compute_provider_month
 from dashboards import selectors as dashboards
-from sla.services.compliance import compute_provider_month
 from tests.factories import user_with_role
-
-from .test_compliance import FEB, JAN, answered  # noqa: F401 (the fixture)
+from tests.surveys.factories import FEB, JAN
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ HIDDEN = "fewer than 5 answers"
 
 
 @pytest.fixture
-def computed(world, answered):  # noqa: F811
+def computed(world, answered):
     """UNON travel: January has the standard from 6 answers (4 met, breached) and the
     UNEP SLA target from 3 (2 met, breached); February 1 answer for each."""
     for month in (JAN, FEB):
@@ -138,7 +137,7 @@ class TestPages:
 
 class TestDashboards:
     def table(self, months):
-        from sla.models import ComplianceResult
+        from compliance.models import ComplianceResult
 
         results = ComplianceResult.objects.filter(kind="satisfaction")
         data = dashboards.Facts.load(results, months=months)
@@ -154,7 +153,7 @@ class TestDashboards:
         assert self.table([FEB]).values() == [["UNON", 2, None, None, None, 0]]
 
     def test_breaches_table_leaves_the_hidden_breach_out(self, computed):
-        from sla.models import ComplianceResult
+        from compliance.models import ComplianceResult
 
         table = dashboards.breaches_table(
             ComplianceResult.objects.filter(kind="satisfaction"), months=[JAN], drill={}

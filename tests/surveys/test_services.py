@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Notification
 from core.exceptions import ApplicationError
-from sla.models import PendingCompliance
+from records.models import PendingCompliance
 from surveys.models import Answer, Invitation
 from surveys.services import (
     AnswerInput,
@@ -21,8 +21,7 @@ from surveys.services import (
     invite_new_focal_points,
     send_reminders,
 )
-
-from .conftest import NOW, answer, focal_points, open_campaign
+from tests.surveys.factories import NOW, answer, focal_points, open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +250,7 @@ class TestPendingMarks:
         with django_capture_on_commit_callbacks(execute=True):
             campaign_close(campaign=campaign, user=world["curator"])
         # Closing marks them again; the embedded default computes them at once.
-        from sla.models import ComplianceResult
+        from compliance.models import ComplianceResult
 
         assert ComplianceResult.objects.filter(
             kind="satisfaction", provider__code="KJSO", period=dt.date(2026, 2, 1), eligible=1

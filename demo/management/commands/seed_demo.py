@@ -1,0 +1,62 @@
+from django.core.management.base import BaseCommand, CommandError
+from rest_framework.authtoken.models import Token
+
+from accounts.choices import Role
+from accounts.services import grant_role, upsert_user
+from clients.models import ClientEntity
+from demo.activity import seed_demo_activity
+from demo.survey import seed_demo_survey
+from providers.models import ServiceProvider
+
+# Note: a published demo password by design; demo users are labelled everywhere.
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105
+
+# (username, role, organisation kind, organisation code, label)
+DEMO_USERS = (
+    ("demo-client-unep", Role.CLIENT_FOCAL_POINT, "client", "UNEP", "Client focal point, UNEP"),
+    ("demo-client-unama", Role.CLIENT_FOCAL_POINT, "client", "UNAMA", "Client focal point, UNAMA"),
+    ("demo-staff-unon", Role.PROVIDER_STAFF, "provider", "UNON", "Provider staff, UNON"),
+    ("demo-staff-kjso", Role.PROVIDER_STAFF, "provider", "KJSO", "Provider staff, KJSO"),
+    ("demo-manager-unon", Role.PROVIDER_MANAGER, "provider", "UNON", "Provider manager, UNON"),
+    ("demo-manager-kjso", Role.PROVIDER_MANAGER, "provider", "KJSO", "Provider manager, KJSO"),
+    ("demo-integration-unon", Role.INTEGRATION, "provider", "UNON", "Integration, UNON ERP"),
+    ("demo-catalogue", Role.CATALOGUE_MANAGER, None, None, "Catalogue manager"),
+    ("demo-management", Role.MANAGEMENT, None, None, "Management"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Add demo users for every role, demo service records, SLAs and their compliance "
+        "(all labelled demo). Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        rows = []
+        for username, role, kind, code, label in DEMO_USERS:
+            provider = client = None
+            try:
+                if kind == "provider":
+                    provider = ServiceProvider.objects.get(code=code)
+                elif kind == "client":
+                    client = ClientEntity.objects.get(code=code)
+            except (ServiceProvider.DoesNotExist, ClientEntity.DoesNotExist) as exc:
+                raise CommandError(f"{code} is missing: run load_reference first.") from exc
+            user = upsert_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name="Demo",
+                last_name=label,
+                email=f"{username}@demo.invalid",
+            )
+            grant_role(user=user, role=role, provider=provider, client=client, is_demo=True)
+            extra = ""
+            if role == Role.INTEGRATION:
+                token, _ = Token.objects.get_or_create(user=user)
+                extra = f"  API token: {token.key}"
+            rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
+        summary = seed_demo_activity()
+        summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
+        self.stdout.write(f"Demo activity: {summary}")
+        self.stdout.write("Demo logins (demo data, not real accounts):")
+        self.stdout.write("\n".join(rows))

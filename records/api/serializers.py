@@ -1,0 +1,120 @@
+from rest_framework import serializers
+
+from core.api.serializers import CodeRelatedField
+
+from ..imports.parse import COLUMNS, MEASURED_COLUMNS
+from ..models import RecordImport, RecordImportError, ServiceRecord
+
+
+class PauseSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class CalendarBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    timezone = serializers.CharField()
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    """A service record as DOMAIN §4 names it, with the elapsed values and the calendar.
+
+    Writes go through the import pipeline (``sla.services``), so this serializer only
+    reads; ``ServiceRecordWriteSerializer`` documents what a write accepts.
+    """
+
+    url = serializers.HyperlinkedIdentityField(view_name="records-api:servicerecord-detail")
+    provider = CodeRelatedField(read_only=True)
+    client = CodeRelatedField(read_only=True)
+    service = CodeRelatedField(read_only=True)
+    pauses = PauseSerializer(many=True, read_only=True)
+    calendar = CalendarBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["id", "url", *COLUMNS, *MEASURED_COLUMNS, "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ServiceRecordWriteSerializer(serializers.Serializer):
+    """What a create or update accepts: the DOMAIN §4 fields (codes and ISO 8601 text)."""
+
+    external_ref = serializers.CharField(max_length=100)
+    provider = serializers.CharField()
+    client = serializers.CharField()
+    service = serializers.CharField()
+    received_at = serializers.CharField(help_text="ISO 8601; without an offset: provider local")
+    completed_at = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["open", "completed", "cancelled"], required=False, allow_blank=True
+    )
+    pauses = PauseSerializer(many=True, required=False)
+    defective = serializers.BooleanField(required=False)
+
+
+class RecordImportErrorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecordImportError
+        fields = ["line", "column", "message"]
+
+
+class RecordImportListSerializer(serializers.ModelSerializer):
+    """An import in a list: its progress and outcome (the row errors are on the detail)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="records-api:recordimport-detail")
+    provider = CodeRelatedField(read_only=True)
+
+    class Meta:
+        model = RecordImport
+        fields = [
+            "id",
+            "url",
+            "filename",
+            "provider",
+            "status",
+            "rows_total",
+            "rows_valid",
+            "rows_processed",
+            "error_count",
+            "created",
+            "updated",
+            "unchanged",
+            "message",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class RecordImportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="records-api:recordimport-detail")
+    provider = CodeRelatedField(read_only=True)
+    errors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecordImport
+        fields = [
+            "id",
+            "url",
+            "filename",
+            "provider",
+            "status",
+            "keep_good_rows",
+            "rows_total",
+            "rows_valid",
+            "rows_processed",
+            "error_count",
+            "created",
+            "updated",
+            "unchanged",
+            "message",
+            "errors",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_errors(self, obj) -> list[dict]:
+        """The first row errors (line, column, message); ``error_count`` gives the total."""
+        return RecordImportErrorSerializer(obj.errors.all()[:200], many=True).data

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "records"
+    verbose_name = "Service records and imports"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from core.exports import csv_response
+from core.views import FilteredListView
+
+from .choices import ImportStatus
+from .filtersets import RecordImportFilterSet, ServiceRecordFilterSet
+from .forms import RecordImportConfirmForm, RecordImportForm
+from .imports.parse import COLUMNS, MEASURED_COLUMNS
+from .selectors import record_deadlines, record_import_queryset, record_queryset
+from .services import importable_provider_ids, record_import_confirm, record_import_create
+from .tasks import apply_record_import, start_import_step, validate_record_import
+
+EXPORT_COLUMNS = (*COLUMNS, *MEASURED_COLUMNS)
+
+
+def _can_import(user) -> bool:
+    try:
+        importable_provider_ids(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+class ServiceRecordListView(FilteredListView):
+    """Records the user may see, filtered; ``?export=csv`` downloads them all as CSV."""
+
+    filterset_class = ServiceRecordFilterSet
+    template_name = "records/servicerecord_list.html"
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return record_queryset(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        qs = self.get_queryset().values_list(
+            "external_ref",
+            "provider__code",
+            "client__code",
+            "service__code",
+            "received_at",
+            "completed_at",
+            "status",
+            "pauses",
+            "defective",
+            "elapsed_working_seconds",
+            "elapsed_calendar_seconds",
+            "calendar__code",
+        )
+
+        def rows():
+            for row in qs.iterator(chunk_size=2000):
+                row = list(row)
+                row[4] = row[4].isoformat()
+                row[5] = row[5].isoformat() if row[5] else ""
+                row[7] = ";".join(f"{p['start']}/{p['end']}" for p in row[7])
+                row[8] = "true" if row[8] else "false"
+                yield row
+
+        return csv_response("service-records.csv", EXPORT_COLUMNS, rows())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_import"] = _can_import(self.request.user)
+        return context
+
+
+class ServiceRecordDetailView(LoginRequiredMixin, DetailView):
+    """One record; an open one shows its deadline and time left for each standard."""
+
+    template_name = "records/servicerecord_detail.html"
+    context_object_name = "record"
+
+    def get_queryset(self):
+        return record_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deadlines"] = record_deadlines(record=self.object)
+        return context
+
+
+class RecordImportCreateView(LoginRequiredMixin, FormView):
+    form_class = RecordImportForm
+    template_name = "records/recordimport_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _can_import(request.user):
+            raise PermissionDenied("Only provider staff import service records.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        record_import = record_import_create(
+            user=self.request.user, filename=upload.name, source=upload
+        )
+        start_import_step(validate_record_import, record_import.pk)
+        return redirect("records:recordimport-detail", pk=record_import.pk)
+
+
+class RecordImportDetailView(LoginRequiredMixin, DetailView):
+    """An import's progress, its validation report, and the confirmation step."""
+
+    template_name = "records/recordimport_detail.html"
+    context_object_name = "record_import"
+
+    def get_queryset(self):
+        return record_import_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["errors"] = self.object.errors.all()[:500]
+        context["confirm_form"] = RecordImportConfirmForm()
+        context["can_confirm"] = (
+            self.object.status == ImportStatus.VALIDATED
+            and self.object.created_by_id == self.request.user.pk
+        )
+        return context
+
+
+class RecordImportConfirmView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        record_import = get_object_or_404(record_import_queryset(user=request.user), pk=pk)
+        if record_import.created_by_id != request.user.pk:
+            raise Http404
+        form = RecordImportConfirmForm(request.POST)
+        form.is_valid()
+        record_import = record_import_confirm(
+            record_import=record_import,
+            keep_good_rows=form.cleaned_data.get("keep_good_rows", False),
+        )
+        if record_import.status != ImportStatus.IMPORTING:
+            messages.warning(request, record_import.message)
+        elif start_import_step(apply_record_import, record_import.pk):
+            messages.info(request, "Import confirmed: the records are being stored.")
+        else:
+            messages.error(
+                request,
+                "The background service could not be reached: nothing was stored yet. "
+                "Confirm again in a few minutes.",
+            )
+        return redirect(reverse("records:recordimport-detail", args=[record_import.pk]))
+
+
+class RecordImportListView(FilteredListView):
+    filterset_class = RecordImportFilterSet
+    template_name = "records/recordimport_list.html"
+
+    def get_base_queryset(self):
+        return record_import_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_import"] = _can_import(self.request.user)
+        return context

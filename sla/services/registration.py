@@ -1,0 +1,116 @@
+"""Registering an SLA from the common template, and editing a draft.
+
+Every change is recorded by django-simple-history with the acting user, so the page can
+show who changed what and when.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from accounts.choices import Role
+from core.exceptions import ApplicationError
+
+from ..models import Agreement, Sla, SlaTemplate
+from .permissions import memberships_of_user, require_action
+from .targets import (
+    LineInput,
+    check_overlap,
+    check_period,
+    write_lines,
+)
+
+# --- registration ----------------------------------------------------------------------
+
+
+def save_sla(sla: Sla, user, reason: str, **fields) -> Sla:
+    for name, value in fields.items():
+        setattr(sla, name, value)
+    sla._history_user = user
+    sla._change_reason = reason
+    sla.save()
+    return sla
+
+
+def _next_number(provider, client, year: int) -> str:
+    prefix = f"SLA-{provider.code}-{client.code}-{year}-"
+    taken = Agreement.objects.filter(number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+@transaction.atomic
+def sla_create(
+    *,
+    user,
+    provider,
+    client,
+    start_date: dt.date,
+    end_date: dt.date,
+    lines: list[LineInput],
+    notes: str = "",
+) -> Sla:
+    """Register a draft SLA from the current template (provider staff and managers)."""
+    mine = {(r, p) for r, p, _ in memberships_of_user(user)}
+    if not {(Role.PROVIDER_STAFF, provider.pk), (Role.PROVIDER_MANAGER, provider.pk)} & mine:
+        raise ApplicationError(
+            f"Only {provider.code} staff register its SLAs.", {"provider": ["not yours"]}
+        )
+    check_period(start_date, end_date)
+    template = SlaTemplate.objects.filter(is_current=True).first()
+    if template is None:
+        raise ApplicationError("No current SLA template: ask a catalogue manager to publish one.")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                agreement = Agreement.objects.create(
+                    number=_next_number(provider, client, start_date.year),
+                    provider=provider,
+                    client=client,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ApplicationError("Could not number the agreement; try again.")
+    sla = Sla(
+        agreement=agreement,
+        template=template,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes,
+        created_by=user,
+    )
+    save_sla(sla, user, "registered")
+    write_lines(sla, lines, user)
+    check_overlap(sla)
+    return sla
+
+
+@transaction.atomic
+def sla_update_draft(
+    *,
+    sla: Sla,
+    user,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    notes: str | None = None,
+    lines: list[LineInput] | None = None,
+) -> Sla:
+    """Change a draft: period, notes, lines and targets. Only drafts can be edited."""
+    sla = Sla.objects.select_for_update().get(pk=sla.pk)
+    require_action("edit", sla=sla, user=user)
+    start_date = start_date or sla.start_date
+    end_date = end_date or sla.end_date
+    check_period(start_date, end_date)
+    save_sla(
+        sla,
+        user,
+        "draft edited",
+        start_date=start_date,
+        end_date=end_date,
+        notes=sla.notes if notes is None else notes,
+    )
+    if lines is not None:
+        write_lines(sla, lines, user)
+    check_overlap(sla)
+    return sla

@@ -1,0 +1,38 @@
+"""The demo data of the embedded default: every role, records, SLAs and compliance."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from accounts.choices import Role
+from compliance.models import ComplianceResult
+from records.models import ServiceRecord
+from sla.models import Agreement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_twice_gives_the_same_rows_and_a_login_per_role():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (
+        get_user_model().objects.count(),
+        ServiceRecord.objects.count(),
+        Agreement.objects.count(),
+        ComplianceResult.objects.count(),
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        get_user_model().objects.count(),
+        ServiceRecord.objects.count(),
+        Agreement.objects.count(),
+        ComplianceResult.objects.count(),
+    )
+    text = out.getvalue()
+    for role in Role:
+        assert role.label.split(" (")[0] in text, role
+    assert ServiceRecord.objects.filter(external_ref__startswith="DEMO-").count() == counts[1]
+    assert ComplianceResult.objects.filter(eligible__gt=0).exists()
+    assert all("Demo" in sla.notes for a in Agreement.objects.all() for sla in a.versions.all())
