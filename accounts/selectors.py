@@ -1,24 +1,61 @@
-"""What a user may see and do, read once per request from their memberships."""
+"""What a user may see and do, read once per request from their memberships.
 
-from dataclasses import dataclass
+Every access question of the portal is a method of ``UserScope`` ("may this user see this
+provider's figures? import records for it? register its SLAs? sign for this client?"),
+so that pages, the API, commands and tasks ask it the same way and give the same answer.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .choices import Role
+
+# Provider roles that upload service records (pages, API, the command).
+IMPORTING_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER, Role.INTEGRATION})
+# Provider roles that register SLAs and act for the provider's side of one.
+REGISTERING_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER})
 
 
 @dataclass(frozen=True)
 class UserScope:
-    """The organisations a user acts for, by role.
+    """The organisations a user acts for, by role, and the answers that follow.
 
-    ``provider_ids`` and ``client_ids`` are the organisations the user belongs to;
-    the global flags lift the organisation limits (DOMAIN §1).
+    ``memberships`` holds (role, provider id, client id) for each of the user's roles; the
+    global roles (catalogue manager, management) lift the organisation limits (DOMAIN §1).
     """
 
     authenticated: bool
-    roles: frozenset[str]
-    provider_ids: frozenset[int]
-    client_ids: frozenset[int]
-    managed_provider_ids: frozenset[int]
+    memberships: frozenset[tuple[str, int | None, int | None]] = frozenset()
     is_demo: bool = False
+    superuser: bool = False
+    # Reads, once and only when asked, the providers designated to serve the user's client
+    # entities (``served_provider_ids``).
+    load_served: Callable[[], Iterable[int]] | None = field(default=None, repr=False, compare=False)
+
+    # --- who the user is ----------------------------------------------------------------
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        roles = {role for role, _, _ in self.memberships}
+        if self.superuser:
+            roles |= {Role.CATALOGUE_MANAGER, Role.MANAGEMENT}
+        return frozenset(roles)
+
+    @cached_property
+    def provider_ids(self) -> frozenset[int]:
+        """The providers the user belongs to, in any role."""
+        return frozenset(p for _, p, _ in self.memberships if p)
+
+    @cached_property
+    def client_ids(self) -> frozenset[int]:
+        """The client entities the user belongs to."""
+        return frozenset(c for _, _, c in self.memberships if c)
+
+    @cached_property
+    def managed_provider_ids(self) -> frozenset[int]:
+        """The providers the user manages (signs SLAs and asks for computations for)."""
+        return self._providers_with(frozenset({Role.PROVIDER_MANAGER}))
 
     @property
     def is_catalogue_manager(self) -> bool:
@@ -41,8 +78,99 @@ class UserScope:
     def is_client_user(self) -> bool:
         return bool(self.client_ids)
 
+    def _providers_with(self, roles: frozenset[str]) -> frozenset[int]:
+        return frozenset(p for role, p, _ in self.memberships if p and role in roles)
 
-ANONYMOUS_SCOPE = UserScope(False, frozenset(), frozenset(), frozenset(), frozenset())
+    # --- what the user may see -----------------------------------------------------------
+
+    @cached_property
+    def served_provider_ids(self) -> frozenset[int]:
+        """The providers designated to serve one of the user's client entities (one query,
+        made only when a client user's question needs it)."""
+        if not self.client_ids or self.load_served is None:
+            return frozenset()
+        return frozenset(self.load_served())
+
+    def sees_provider(self, provider_id: int) -> bool:
+        """Whether the user may open a provider's pages of figures (its compliance page and
+        its dashboard): global roles, the provider's own people, and the focal points of
+        the client entities it is designated to serve. What a page then shows is scoped
+        further, row by row (a client sees its own SLAs' figures and its providers'
+        standards, never another client's)."""
+        return (
+            self.sees_everything
+            or provider_id in self.provider_ids
+            or provider_id in self.served_provider_ids
+        )
+
+    def sees_client(self, client_id: int) -> bool:
+        """Whether the user may open a client entity's figures (its dashboard): global roles
+        and the entity's own focal points."""
+        return self.sees_everything or client_id in self.client_ids
+
+    @property
+    def reads_audit_trail(self) -> bool:
+        """The audit trail: catalogue managers and management."""
+        return self.sees_everything
+
+    @property
+    def reads_review_pack(self) -> bool:
+        """The semi-annual review pack for the Management Committee: the central roles."""
+        return self.sees_everything
+
+    # --- what the user may do ------------------------------------------------------------
+
+    @property
+    def importable_provider_ids(self) -> frozenset[int] | None:
+        """Providers the user may import records for: ``None`` means every provider
+        (catalogue managers); provider staff, managers and integrations import for their
+        own provider; anyone else for none."""
+        if self.is_catalogue_manager:
+            return None
+        return self._providers_with(IMPORTING_ROLES)
+
+    @property
+    def may_import(self) -> bool:
+        """Whether the user may import records for some provider."""
+        ids = self.importable_provider_ids
+        return ids is None or bool(ids)
+
+    def may_import_for(self, provider_id: int) -> bool:
+        """Whether the user may import, change or delete this provider's records."""
+        ids = self.importable_provider_ids
+        return ids is None or provider_id in ids
+
+    @cached_property
+    def registering_provider_ids(self) -> frozenset[int]:
+        """Providers whose SLAs the user registers: where they are staff or manager."""
+        return self._providers_with(REGISTERING_ROLES)
+
+    def may_register_for(self, provider_id: int) -> bool:
+        return provider_id in self.registering_provider_ids
+
+    def roles_towards(self, *, provider_id: int, client_id: int) -> frozenset[str]:
+        """The roles the user holds towards the two parties of an SLA: provider staff or
+        manager of its provider, focal point of its client."""
+        roles = set()
+        for role, provider, client in self.memberships:
+            if provider == provider_id and role in REGISTERING_ROLES:
+                roles.add(role)
+            if client == client_id and role == Role.CLIENT_FOCAL_POINT:
+                roles.add(role)
+        return frozenset(roles)
+
+    def may_compute_for(self, provider_id: int | None) -> bool:
+        """Whether the user may ask for a compliance computation of one provider (or, with
+        ``None``, of all the providers they may: every one for global roles, their own
+        for provider managers)."""
+        if self.sees_everything:
+            return True
+        if provider_id is None:
+            return bool(self.managed_provider_ids)
+        return provider_id in self.managed_provider_ids
+
+
+ANONYMOUS_SCOPE = UserScope(False)
 
 
 def user_scope(user) -> UserScope:
@@ -52,31 +180,31 @@ def user_scope(user) -> UserScope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    roles, providers, clients, managed = set(), set(), set(), set()
-    is_demo = False
+    memberships, is_demo = set(), False
     for role, provider_id, client_id, demo in user.memberships.values_list(
         "role", "provider_id", "client_id", "is_demo"
     ):
-        roles.add(role)
+        memberships.add((role, provider_id, client_id))
         is_demo = is_demo or demo
-        if provider_id:
-            providers.add(provider_id)
-            if role == Role.PROVIDER_MANAGER:
-                managed.add(provider_id)
-        if client_id:
-            clients.add(client_id)
-    if user.is_superuser:
-        roles.update({Role.CATALOGUE_MANAGER, Role.MANAGEMENT})
     scope = UserScope(
         True,
-        frozenset(roles),
-        frozenset(providers),
-        frozenset(clients),
-        frozenset(managed),
+        frozenset(memberships),
         is_demo,
+        user.is_superuser,
+        load_served=lambda: _served_provider_ids(user),
     )
     user._portal_scope = scope
     return scope
+
+
+def _served_provider_ids(user) -> list[int]:
+    # Note: read through the client entities' designations, a relation the catalogue's
+    # model declares, so that this module imports nothing from the apps above it.
+    return list(
+        user.memberships.filter(client__designations__isnull=False)
+        .values_list("client__designations__provider_id", flat=True)
+        .distinct()
+    )
 
 
 def memberships_of(user):

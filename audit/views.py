@@ -17,7 +17,7 @@ class AuditEntryListView(FilteredListView):
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not user_scope(request.user).sees_everything:
+        if request.user.is_authenticated and not user_scope(request.user).reads_audit_trail:
             raise PermissionDenied("Only catalogue managers and management read the audit trail.")
         return super().dispatch(request, *args, **kwargs)
 

@@ -82,6 +82,7 @@ class ServiceProviderDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["offerings"] = offering_queryset().filter(provider=self.object)
         context["designations"] = designations_for_provider(provider=self.object)
+        context["sees_figures"] = user_scope(self.request.user).sees_provider(self.object.pk)
         context["weekdays"] = Weekday.choices
         return context
 

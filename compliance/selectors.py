@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.selectors import user_scope
 from catalogue.choices import MeasureKind
-from catalogue.models import Designation
 from records.models import PendingCompliance, PendingRemeasure
 
 from .choices import ComplianceScope, ComplianceStatus
@@ -39,13 +38,10 @@ def compliance_queryset(*, user) -> QuerySet[ComplianceResult]:
         return qs
     if not (scope.provider_ids or scope.client_ids):
         return qs.none()
-    serves_my_entity = Designation.objects.filter(
-        provider_id=OuterRef("provider_id"), client_id__in=scope.client_ids
-    )
     return qs.filter(
         Q(provider_id__in=scope.provider_ids)
         | Q(scope=ComplianceScope.SLA, client_id__in=scope.client_ids)
-        | (Q(scope=ComplianceScope.MSS) & Exists(serves_my_entity))
+        | Q(scope=ComplianceScope.MSS, provider_id__in=scope.served_provider_ids)
     )
 
 

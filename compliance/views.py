@@ -1,6 +1,7 @@
 """Pages of the compliance results: the filtered list, and a provider's months."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -55,6 +56,8 @@ class ProviderComplianceView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         provider = get_object_or_404(ServiceProvider, code=self.kwargs["code"])
+        if not user_scope(self.request.user).sees_provider(provider.pk):
+            raise Http404("No such provider among those whose figures you may see.")
         results = compliance_queryset(user=self.request.user).filter(provider=provider)
         breaches = list(open_breaches(results=results)[: BREACHES_SHOWN + 1])
         context.update(

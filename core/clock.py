@@ -91,6 +91,7 @@ __all__ = [
     "WorkCalendar",
     "calendar_due_at",
     "clock_due_at",
+    "due_after",
     "due_at",
     "elapsed_calendar_seconds",
     "elapsed_seconds",
@@ -846,6 +847,20 @@ def clock_due_at(
     """The deadline (UTC) of a record received at ``start`` against ``threshold`` units of
     ``clock``: completion at or before it meets the threshold, after it misses it."""
     seconds = threshold_seconds(clock, threshold, calendar.working_day_hours)
+    return due_after(clock, calendar, start, seconds, pauses)
+
+
+def due_after(
+    clock: str,
+    calendar: WorkCalendar,
+    start: datetime,
+    seconds: int,
+    pauses: Iterable[Pause] = (),
+) -> datetime:
+    """The deadline (UTC) of a record received at ``start`` against ``seconds`` of the
+    clock that measures ``clock`` (working or calendar): :func:`due_at` or
+    :func:`calendar_due_at`. For callers that convert a threshold once for many records
+    (``threshold_seconds``) and then ask for many deadlines."""
     if uses_working_time(clock):
         return due_at(calendar, start, seconds, pauses)
     return calendar_due_at(start, seconds, pauses)

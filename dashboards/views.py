@@ -27,6 +27,7 @@ from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
 from core.months import add_months, months_between, months_up_to
 from providers.models import ServiceProvider
+from records.selectors import record_queryset
 
 from . import selectors
 from .filtersets import (
@@ -76,20 +77,26 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def check_scope(self) -> None:
         pass
 
+    def audience(self) -> str:
+        """Who the page's figures are for, when they differ by user (part of the cache
+        key): everyone who may open this page sees the same, unless a view says otherwise."""
+        return "all"
+
     def computed_at(self):
         """When compliance was last computed (shown, and part of the cache key)."""
         return last_computed_at()
 
     def cached_tables(self) -> list:
         """The page's tables, kept ``DASHBOARD_CACHE_SECONDS`` and built again after every
-        compliance run. Note: the scope was checked before, and what a page shows depends
-        only on its path and filters (not on who asks), so the key holds nothing else."""
+        compliance run. Note: the scope was checked before; what a page shows depends on
+        its path, its filters and its audience (``audience``), and the key holds just that."""
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
             return self.build_tables()
         query = sorted((k, v) for k, v in self.request.GET.lists() if k not in ("export", "table"))
         stamp = self.last_computed.isoformat() if self.last_computed else "-"
-        digest = hashlib.sha256(repr((self.request.path, query, stamp)).encode()).hexdigest()
+        key = (self.request.path, query, stamp, self.audience())
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
         key = f"dashboards:{digest}"
         state = cache.get(key)
         if state is None:
@@ -217,18 +224,26 @@ class ProviderDashboardView(DashboardView):
         self.provider = get_object_or_404(
             ServiceProvider.objects.select_related("duty_station"), code=self.kwargs["code"]
         )
-        if not (scope.sees_everything or self.provider.pk in scope.provider_ids):
+        if not scope.sees_provider(self.provider.pk):
             raise Http404
         self.slug = f"provider-{self.provider.code}"
 
     def base_results(self):
         return super().base_results().filter(provider=self.provider)
 
+    def audience(self) -> str:
+        # A served client's focal points see the provider through their own entities.
+        scope = user_scope(self.request.user)
+        if scope.sees_everything or self.provider.pk in scope.provider_ids:
+            return "all"
+        return "clients:" + ",".join(str(pk) for pk in sorted(scope.client_ids))
+
     def build_tables(self):
         results = self.results()
         self.choose_months(results)
-        # In scope (checked above): every record of the provider is visible.
-        records = selectors.provider_records(self.provider)
+        # The provider's records this user may see: all of them for the provider's people
+        # and global roles, a served client's own for its focal points.
+        records = record_queryset(user=self.request.user).filter(provider=self.provider)
         drill = {"provider": self.provider.code, **self.drill()}
         overdue = selectors.overdue_records(records, now=timezone.now())
         overdue.note_href = selectors.open_records_url(provider=self.provider.code)
@@ -264,7 +279,7 @@ class ClientDashboardView(DashboardView):
     def check_scope(self):
         scope = user_scope(self.request.user)
         self.client = get_object_or_404(ClientEntity, code=self.kwargs["code"])
-        if not (scope.sees_everything or self.client.pk in scope.client_ids):
+        if not scope.sees_client(self.client.pk):
             raise Http404
         self.slug = f"client-{self.client.code}"
 
@@ -312,7 +327,7 @@ class ReviewPackView(DashboardView):
     def check_scope(self):
         # Not an object that may or may not exist for the caller: the page is for the
         # central roles, so anyone else is told they may not (403), not "not found".
-        if not user_scope(self.request.user).sees_everything:
+        if not user_scope(self.request.user).reads_review_pack:
             raise PermissionDenied("The review pack is for management and catalogue managers.")
 
     def build_tables(self):

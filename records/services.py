@@ -9,12 +9,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.selectors import user_scope
 from core.audit import audit_action
 from core.choices import AuditChannel
-from core.clock import elapsed_calendar_seconds, elapsed_working_seconds
 from core.models import DutyStation
+from core.months import local_month
 from providers.models import ServiceProvider
 
 from .choices import ImportStatus
@@ -29,6 +28,7 @@ from .imports.store import (
     staged_provider_ids,
 )
 from .imports.validate import CONTROL_RE, ImportContext, RowError, validate_row
+from .measuring import measure_record
 from .models import (
     PendingCompliance,
     PendingRemeasure,
@@ -40,28 +40,20 @@ from .models import (
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 5000
-IMPORTING_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER, Role.INTEGRATION})
 
 
 def importable_provider_ids(user) -> frozenset[int] | None:
-    """Providers ``user`` may import records for; ``None`` means every provider.
-
-    Provider staff, managers and integrations import for their own provider; catalogue
-    managers for any; the command (no user) for any. Others may not import at all.
-    """
+    """Providers ``user`` may import records for (``UserScope.importable_provider_ids``);
+    ``None`` means every provider, as for the command (no user). Refuses those who may
+    not import at all."""
     if user is None:
         return None
     scope = user_scope(user)
     if not scope.authenticated:
         raise PermissionDenied("Sign in to import records.")
-    if scope.is_catalogue_manager:
-        return None
-    ids = frozenset(
-        user.memberships.filter(role__in=IMPORTING_ROLES).values_list("provider_id", flat=True)
-    )
-    if not ids:
+    if not scope.may_import:
         raise PermissionDenied("Only provider staff, managers and integrations import records.")
-    return ids
+    return scope.importable_provider_ids
 
 
 def record_import_create(
@@ -376,13 +368,10 @@ def records_import(
 def record_delete(*, record: ServiceRecord) -> None:
     """Delete a record and mark its month for the compliance engine."""
     with transaction.atomic():
-        mark_pending([(record.provider_id, record.completed_month or _month_of(record))])
+        zone = record.calendar.work_calendar().zone
+        month = record.completed_month or local_month(record.received_at, zone)
+        mark_pending([(record.provider_id, month)])
         record.delete()
-
-
-def _month_of(record: ServiceRecord) -> dt.date:
-    local = timezone.localtime(record.received_at, record.calendar.work_calendar().zone)
-    return dt.date(local.year, local.month, 1)
 
 
 def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) -> int:
@@ -402,7 +391,6 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
     if station is None:
         return 0
     calendar = station.work_calendar()
-    zone = calendar.zone
     governed = ServiceRecord.objects.filter(
         Q(provider__duty_station_id=station.pk) | Q(calendar_id=station.pk)
     )
@@ -435,10 +423,12 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
                 record.completed_month,
                 record.calendar_id,
             )
-            new = (*_measure(record, calendar, zone), station.pk)
+            measure = measure_record(
+                calendar, record.received_at, record.completed_at, record.pause_intervals()
+            )
+            new = (*measure[:3], station.pk)
             if record.completed_at is None:
-                local = record.received_at.astimezone(zone)
-                months.add((record.provider_id, dt.date(local.year, local.month, 1)))
+                months.add((record.provider_id, measure.received_month))
             if new != old:
                 months.add((record.provider_id, old[2]))
                 months.add((record.provider_id, new[2]))
@@ -453,18 +443,6 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
             ServiceRecord.objects.bulk_update(changed, fields)
             mark_pending(months)
         changed_total += len(changed)
-
-
-def _measure(record: ServiceRecord, calendar, zone) -> tuple:
-    if record.completed_at is None:
-        return (None, None, None)
-    pauses = record.pause_intervals()
-    local = record.completed_at.astimezone(zone)
-    return (
-        elapsed_working_seconds(calendar, record.received_at, record.completed_at, pauses),
-        elapsed_calendar_seconds(record.received_at, record.completed_at, pauses),
-        dt.date(local.year, local.month, 1),
-    )
 
 
 def mark_remeasure(duty_station_ids: Iterable[int]) -> None:

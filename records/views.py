@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from accounts.selectors import user_scope
 from core.exports import csv_response
 from core.views import FilteredListView
 
@@ -15,18 +16,10 @@ from .filtersets import RecordImportFilterSet, ServiceRecordFilterSet
 from .forms import RecordImportConfirmForm, RecordImportForm
 from .imports.parse import COLUMNS, MEASURED_COLUMNS
 from .selectors import record_deadlines, record_import_queryset, record_queryset
-from .services import importable_provider_ids, record_import_confirm, record_import_create
+from .services import record_import_confirm, record_import_create
 from .tasks import apply_record_import, start_import_step, validate_record_import
 
 EXPORT_COLUMNS = (*COLUMNS, *MEASURED_COLUMNS)
-
-
-def _can_import(user) -> bool:
-    try:
-        importable_provider_ids(user)
-    except PermissionDenied:
-        return False
-    return True
 
 
 class ServiceRecordListView(FilteredListView):
@@ -73,7 +66,7 @@ class ServiceRecordListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_import"] = _can_import(self.request.user)
+        context["can_import"] = user_scope(self.request.user).may_import
         return context
 
 
@@ -97,7 +90,7 @@ class RecordImportCreateView(LoginRequiredMixin, FormView):
     template_name = "records/recordimport_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _can_import(request.user):
+        if request.user.is_authenticated and not user_scope(request.user).may_import:
             raise PermissionDenied("Only provider staff import service records.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -163,5 +156,5 @@ class RecordImportListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_import"] = _can_import(self.request.user)
+        context["can_import"] = user_scope(self.request.user).may_import
         return context

@@ -1,8 +1,9 @@
 """Reads of SLAs: what a user may see, the agreement as rendered from its template, its
-history and the comparison of two versions."""
+history, the comparison of two versions, and the versions in force for compliance."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.template import Context, Engine
@@ -10,6 +11,7 @@ from django.template import Context, Engine
 from accounts.selectors import user_scope
 from catalogue.models import measure_statement
 
+from .choices import IN_FORCE_STATUSES
 from .models import ServiceLevelTarget, Sla, SlaLine, SlaTemplateSection
 
 
@@ -276,3 +278,47 @@ def sla_comparison(*, left: Sla, right: Sla) -> list[ComparedRow]:
                 )
             )
     return rows
+
+
+class VersionInForce(NamedTuple):
+    """An SLA version as compliance counts it: whose, and the local days it is in force."""
+
+    pk: int
+    provider_id: int
+    client_id: int
+    start_date: dt.date
+    last_day: dt.date
+
+
+def versions_in_force(*, provider_ids, first: dt.date, after_last: dt.date) -> list[VersionInForce]:
+    """The SLA versions of some providers in force for compliance on some day of
+    [first, after_last) (DOMAIN §5: approved or later), each with the last local day it
+    counts: its end, its termination, or the day before the amendment that superseded
+    it starts. Two queries."""
+    versions = list(
+        Sla.objects.filter(
+            agreement__provider_id__in=provider_ids,
+            status__in=IN_FORCE_STATUSES,
+            start_date__lt=after_last,
+            end_date__gte=first,
+        ).values_list(
+            "pk",
+            "agreement__provider_id",
+            "agreement__client_id",
+            "start_date",
+            "end_date",
+            "termination_date",
+        )
+    )
+    amended = {
+        supersedes_id: start_date - dt.timedelta(days=1)
+        for supersedes_id, start_date in Sla.objects.filter(
+            supersedes_id__in=[v[0] for v in versions], status__in=IN_FORCE_STATUSES
+        ).values_list("supersedes_id", "start_date")
+    }
+    return [
+        VersionInForce(
+            pk, provider_id, client_id, start, min(ended or end, amended.get(pk, dt.date.max))
+        )
+        for pk, provider_id, client_id, start, end, ended in versions
+    ]

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from accounts.choices import Role
 from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
 from core.forms import add_refusal
@@ -49,7 +48,6 @@ from .services import (
     sla_update_draft,
 )
 
-REGISTERING_ROLES = (Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER)
 # The life-cycle actions posted to ``sla:sla-action``, in the order the page offers them.
 ACTIONS = ("submit", "approve", "return", "terminate", "amend")
 # Shorter labels than the ones django-filter derives from the lookups ("Agreement provider").
@@ -66,22 +64,6 @@ SORTABLE_COLUMNS = (
     ("end_date", "End"),
     ("status", "Status"),
 )
-
-
-def can_register(user) -> bool:
-    """Whether the user is provider staff or manager of some provider (no query)."""
-    return bool(set(REGISTERING_ROLES) & user_scope(user).roles)
-
-
-def registering_providers(user):
-    """The providers whose SLAs ``user`` registers: where they are staff or manager."""
-    return (
-        ServiceProvider.objects.filter(
-            memberships__user=user, memberships__role__in=REGISTERING_ROLES
-        )
-        .distinct()
-        .order_by("code")
-    )
 
 
 def _visible_sla(user, pk: int) -> Sla:
@@ -123,7 +105,7 @@ class SlaListView(FilteredListView):
         for name, label in FILTER_LABELS.items():
             if name in fields:
                 fields[name].label = label
-        context["can_register"] = can_register(self.request.user)
+        context["can_register"] = bool(user_scope(self.request.user).registering_provider_ids)
         context["sort_columns"] = self._sort_columns()
         return context
 
@@ -178,7 +160,9 @@ class SlaCreateView(_DraftFormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.providers = registering_providers(request.user)
+        self.providers = ServiceProvider.objects.filter(
+            pk__in=user_scope(request.user).registering_provider_ids
+        ).order_by("code")
         if not self.providers:
             raise _forbid(request, "Only provider staff and managers register SLAs.")
         self.several_providers = len(self.providers) > 1

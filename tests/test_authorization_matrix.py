@@ -66,6 +66,8 @@ IMPORTERS = frozenset({STAFF_P, STAFF_Q, MANAGER_P, INTEGRATION_P, CATALOGUE})
 WRITERS_P = frozenset({CATALOGUE}) | P_SIDE  # records of P through the API
 WRITERS_Q = frozenset({CATALOGUE, STAFF_Q})
 SIGNERS_PA = frozenset({CLIENT_A, MANAGER_P})
+SEES_P_PAGES = GLOBAL | P_PAGES | {CLIENT_A}  # a provider's pages: P's people, A (P serves A)
+SEES_Q_PAGES = GLOBAL | {STAFF_Q, CLIENT_B}
 ONLY_A = frozenset({CLIENT_A})  # a client A user's own survey answer: nobody else reads it
 
 
@@ -126,8 +128,10 @@ MATRIX = [
     E("records:recordimport-detail", "GET", "/imports/{import_q}/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
     E("records:recordimport-confirm", "POST", "/imports/{import_p}/confirm/", ok={STAFF_P}, hidden=SIGNED_IN - {STAFF_P}),  # its author only
     E("compliance:compliance-list", "GET", "/compliance/", ok=SESSION),
-    E("compliance:provider-compliance", "GET", "/compliance/providers/UNON/", ok=SESSION),
-    E("compliance:provider-compliance", "GET", "/compliance/providers/KJSO/", ok=SESSION),  # rows scoped
+    # A provider's pages of figures: its people, global roles, and the clients it is
+    # designated to serve (UserScope.sees_provider); rows scoped further.
+    E("compliance:provider-compliance", "GET", "/compliance/providers/UNON/", ok=SEES_P_PAGES, hidden=SIGNED_IN - SEES_P_PAGES),
+    E("compliance:provider-compliance", "GET", "/compliance/providers/KJSO/", ok=SEES_Q_PAGES, hidden=SIGNED_IN - SEES_Q_PAGES),
     E("sla:sla-list", "GET", "/slas/", ok=SESSION),
     E("sla:sla-create", "GET", "/slas/new/", ok=P_PAGES | {STAFF_Q}),
     E("sla:sla-create", "POST", "/slas/new/", bad=P_PAGES | {STAFF_Q}),
@@ -218,8 +222,8 @@ MATRIX = [
     # Dashboards: a provider's or client's only for its own people and the central roles;
     # the management page sends everyone else to their own dashboard.
     E("dashboards:management", "GET", "/dashboards/", ok=SESSION),
-    E("dashboards:provider", "GET", "/dashboards/providers/UNON/", ok=GLOBAL | P_PAGES, hidden=SIGNED_IN - GLOBAL - P_PAGES),
-    E("dashboards:provider", "GET", "/dashboards/providers/KJSO/", ok=GLOBAL | {STAFF_Q}, hidden=SIGNED_IN - GLOBAL - {STAFF_Q}),
+    E("dashboards:provider", "GET", "/dashboards/providers/UNON/", ok=SEES_P_PAGES, hidden=SIGNED_IN - SEES_P_PAGES),
+    E("dashboards:provider", "GET", "/dashboards/providers/KJSO/", ok=SEES_Q_PAGES, hidden=SIGNED_IN - SEES_Q_PAGES),
     E("dashboards:client", "GET", "/dashboards/clients/UNEP/", ok=GLOBAL | {CLIENT_A}, hidden=SIGNED_IN - GLOBAL - {CLIENT_A}),
     E("dashboards:client", "GET", "/dashboards/clients/UNAMA/", ok=GLOBAL | {CLIENT_B}, hidden=SIGNED_IN - GLOBAL - {CLIENT_B}),
     E("dashboards:review", "GET", "/dashboards/review/", ok=GLOBAL),

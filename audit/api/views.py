@@ -17,7 +17,7 @@ class ReadsEverything(BasePermission):
     message = "Only catalogue managers and management read the audit trail."
 
     def has_permission(self, request, view) -> bool:
-        return user_scope(request.user).sees_everything
+        return user_scope(request.user).reads_audit_trail
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -209,11 +209,7 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         scope = user_scope(request.user)
         provider = data.validated_data.get("provider")
-        managed = scope.managed_provider_ids
-        allowed = scope.sees_everything or (
-            managed and (provider is None or provider.pk in managed)
-        )
-        if not allowed:
+        if not scope.may_compute_for(provider.pk if provider else None):
             return Response(
                 {
                     "message": "Only management, catalogue managers and provider managers "
@@ -223,13 +219,17 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_403_FORBIDDEN,
             )
         period = data.validated_data.get("period")
-        provider_ids = [provider.pk] if provider else (None if scope.sees_everything else managed)
+        provider_ids = (
+            [provider.pk]
+            if provider
+            else (None if scope.sees_everything else scope.managed_provider_ids)
+        )
         shards = shards_to_compute(
             period=dt.date.fromisoformat(f"{period}-01") if period else None,
             provider_ids=provider_ids,
         )
         if not scope.sees_everything:
-            shards = [s for s in shards if s[0] in managed]
+            shards = [s for s in shards if scope.may_compute_for(s[0])]
         return Response(
             {"enqueued": enqueue_shards(shards, "api")}, status=status.HTTP_202_ACCEPTED
         )

@@ -21,7 +21,6 @@ from ..models import RecordImport, ServiceRecord
 from ..selectors import record_import_queryset, record_queryset
 from ..services import (
     BROKER_DOWN_UPLOAD,
-    IMPORTING_ROLES,
     record_delete,
     record_import_create,
     records_import,
@@ -56,7 +55,7 @@ class RecordPermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        return scope.is_catalogue_manager or bool(scope.roles & IMPORTING_ROLES)
+        return scope.may_import
 
 
 def _too_big(request) -> bool:
@@ -158,13 +157,7 @@ class ServiceRecordViewSet(
         return self.update(request, *args, partial=True, **kwargs)
 
     def perform_destroy(self, instance):
-        scope = user_scope(self.request.user)
-        own = set(
-            self.request.user.memberships.filter(role__in=IMPORTING_ROLES).values_list(
-                "provider_id", flat=True
-            )
-        )
-        if not scope.is_catalogue_manager and instance.provider_id not in own:
+        if not user_scope(self.request.user).may_import_for(instance.provider_id):
             raise PermissionDenied("You may delete only your own provider's records.")
         record_delete(record=instance)
         records_changed.send(sender=ServiceRecord)

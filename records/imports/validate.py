@@ -3,9 +3,9 @@
 This runs once per row of every import (a million times for a large file), so it is
 written for speed as well as clarity: each cell is read and stripped once, an instant is
 one ``fromisoformat`` call plus, for a local time, a look-up in the clock's cached UTC
-offsets (:func:`core.clock.localize`), both clocks are measured with one validation
-(:func:`core.clock.measure_interval`), and the result is the very tuple that goes to the
-staging table.
+offsets (:func:`core.clock.localize`), the record is measured by the function that
+measures every record (:func:`records.measuring.measure_record`), and the result is the
+very tuple that goes to the staging table.
 """
 
 import datetime as dt
@@ -19,11 +19,12 @@ from django.db.models import Prefetch
 
 from catalogue.models import Offering, Service
 from clients.models import ClientEntity
-from core.clock import ClockError, WorkCalendar, localize, measure_interval
+from core.clock import ClockError, WorkCalendar, localize
 from core.models import DutyStation, Holiday
 from providers.models import ServiceProvider
 
 from ..choices import RecordStatus
+from ..measuring import measure_record
 from .parse import RawRow
 
 UTC = dt.UTC
@@ -316,22 +317,22 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
             pauses = _pauses(raw_pauses, zone)
         except ValueError as exc:
             fail("pauses", str(exc))
-    working = calendar_seconds = None
+    measure = None
     if received is not None and not errors:
         try:
-            working, calendar_seconds = measure_interval(
-                provider.calendar, received, completed, pauses
+            measure = measure_record(
+                provider.calendar,
+                received,
+                completed,
+                pauses,
+                received_local=received_wall,
+                completed_local=completed_wall,
             )
         except ClockError as exc:
             fail("pauses", str(exc))
     if errors:
         return errors
 
-    completed_month = None
-    if completed is not None:
-        local = completed_wall or completed.astimezone(zone)
-        completed_month = dt.date(local.year, local.month, 1)
-    local = received_wall or received.astimezone(zone)
     return StagedRecord(
         line,
         provider.id,
@@ -344,10 +345,7 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
         defective_text == "true",
         pauses_json(pauses) if pauses else NO_PAUSES,
         provider.calendar_id,
-        working,
-        calendar_seconds,
-        completed_month,
-        dt.date(local.year, local.month, 1),
+        *measure,
     )
 
 

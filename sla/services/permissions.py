@@ -1,37 +1,25 @@
 """Who may do what to an SLA, by the roles a user holds towards its parties."""
 
 from accounts.choices import Role
+from accounts.selectors import REGISTERING_ROLES, user_scope
 from core.exceptions import ApplicationError
 
 from ..choices import BINDING_STATUSES, SlaStatus
 from ..models import Sla
 
-# --- who may do what --------------------------------------------------------------------
 
-
-def memberships_of_user(user) -> set[tuple[str, int | None, int | None]]:
-    return set(user.memberships.values_list("role", "provider_id", "client_id"))
-
-
-def sla_roles(*, sla: Sla, user) -> set[str]:
-    """The roles ``user`` holds towards this SLA's parties."""
+def sla_roles(*, sla: Sla, user) -> frozenset[str]:
+    """The roles ``user`` holds towards this SLA's parties (``UserScope.roles_towards``)."""
     agreement = sla.agreement
-    roles = set()
-    for role, provider_id, client_id in memberships_of_user(user):
-        if provider_id == agreement.provider_id and role in (
-            Role.PROVIDER_STAFF,
-            Role.PROVIDER_MANAGER,
-        ):
-            roles.add(role)
-        if client_id == agreement.client_id and role == Role.CLIENT_FOCAL_POINT:
-            roles.add(role)
-    return roles
+    return user_scope(user).roles_towards(
+        provider_id=agreement.provider_id, client_id=agreement.client_id
+    )
 
 
 def allowed_actions(*, sla: Sla, user) -> set[str]:
     """What ``user`` may do to ``sla`` now: edit, submit, approve, return, terminate, amend."""
     roles = sla_roles(sla=sla, user=user)
-    provider_side = {Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER} & roles
+    provider_side = REGISTERING_ROLES & roles
     actions = set()
     if sla.status == SlaStatus.DRAFT and provider_side:
         actions |= {"edit", "submit"}

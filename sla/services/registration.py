@@ -8,11 +8,11 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from accounts.choices import Role
+from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
 
 from ..models import Agreement, Sla, SlaTemplate
-from .permissions import memberships_of_user, require_action
+from .permissions import require_action
 from .targets import (
     LineInput,
     check_overlap,
@@ -50,8 +50,7 @@ def sla_create(
     notes: str = "",
 ) -> Sla:
     """Register a draft SLA from the current template (provider staff and managers)."""
-    mine = {(r, p) for r, p, _ in memberships_of_user(user)}
-    if not {(Role.PROVIDER_STAFF, provider.pk), (Role.PROVIDER_MANAGER, provider.pk)} & mine:
+    if not user_scope(user).may_register_for(provider.pk):
         raise ApplicationError(
             f"Only {provider.code} staff register its SLAs.", {"provider": ["not yours"]}
         )

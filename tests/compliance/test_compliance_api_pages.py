@@ -130,6 +130,7 @@ class TestCompliancePages:
     def test_provider_page_is_scoped(self, client, computed):
         unon = ServiceProvider.objects.get(code="UNON")
         client.force_login(user_with_role(Role.PROVIDER_STAFF, provider=unon))
+        # Another provider's page of figures is not found (UserScope.sees_provider), as
+        # its dashboard is.
         response = client.get("/compliance/providers/KJSO/")
-        assert response.status_code == 200
-        assert not response.context["standards"].rows
+        assert response.status_code == 404
