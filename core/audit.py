@@ -3,7 +3,7 @@
 Every save and delete of the portal's own models (and of the third-party models named
 below, such as user accounts) leaves an ``AuditEntry`` through the model signals below;
 writes that bypass the ORM row by row (an import applied with COPY, a compliance
-computation) call ``audit_action`` once.
+computation, invitations sent in bulk) call ``audit_action`` once.
 
 What is covered is derived, not listed: every model of the portal's apps is audited row by
 row unless ``NOT_AUDITED`` says why not; survey answers and invitations are audited

@@ -13,6 +13,7 @@ from accounts.choices import Role
 from core.audit import ANONYMOUS_ACTOR, WITHHELD
 from core.models import AuditEntry
 from surveys.models import Answer, Campaign, Invitation, SurveyTemplate
+from surveys.services import send_reminders
 from tests.factories import user_with_role
 from tests.surveys.factories import answer, focal_points
 from tests.surveys.factories import open_campaign as open_campaign_on
@@ -62,11 +63,15 @@ class TestCampaigns:
         assert entry.kind == "created"
         assert entry.changes["title"] == [None, "Common survey, revised"]
 
-    def test_campaign_writes_are_audited(self, client, world):
+    def test_campaign_writes_are_audited_and_the_invited_counted(self, client, world):
+        focal_points(world["unep"], 2, prefix="inv")
         campaign = open_campaign(world)
         assert AuditEntry.objects.filter(
             model="surveys.campaign", object_id=str(campaign.pk), kind="created"
         ).exists()
+        invited = AuditEntry.objects.get(action="surveys.invited")
+        assert invited.object_id == str(campaign.pk)
+        assert invited.changes == {"invited": Invitation.objects.filter(campaign=campaign).count()}
         client.force_login(world["curator"])
         assert client.post(f"/surveys/{campaign.pk}/close/").status_code == 302
         closed = AuditEntry.objects.filter(
@@ -74,6 +79,18 @@ class TestCampaigns:
         ).first()  # the newest: opened by the service, then closed on the page
         assert (closed.actor, closed.channel) == (world["curator"], "page")
         assert closed.changes["status"] == ["open", "closed"]
+
+    def test_reminders_are_one_entry_a_count_and_no_names(self, world):
+        people = focal_points(world["unep"], 3, prefix="rem")
+        campaign = open_campaign_on(world)
+        answer(people[0], campaign, world["unon_trv"])
+        assert send_reminders(
+            today=dt.date(2026, 1, 15), now=dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+        )
+        entry = AuditEntry.objects.get(action="surveys.reminded")
+        assert (entry.object_id, entry.changes) == (str(campaign.pk), {"round": 2, "reminded": 2})
+        for person in people:
+            names_nobody([entry], person)
 
 
 class TestAnswers:
