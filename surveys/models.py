@@ -110,7 +110,12 @@ class Campaign(models.Model):
 
 class Invitation(models.Model):
     """A focal point of an invited entity, asked to answer a campaign. ``reminder_round``
-    is the last reminder round they were sent, so each round reminds each person once."""
+    is the last reminder round they were sent, so each round reminds each person once.
+
+    Audited anonymously (``core.audit.ANONYMOUS``): it names a person, one is created as a
+    focal point who was not invited answers, and its reminder round tells who has not
+    answered, so its audit entries name neither the person nor any value.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -138,6 +143,11 @@ class Answer(models.Model):
     ``answered_on`` is the local date, in the provider's time zone, the answer was first
     given: the month it counts in for compliance (DOMAIN §5). Individual answers are seen
     only by their author; everyone else sees aggregates (``selectors.results``).
+
+    Audited anonymously (``core.audit.ANONYMOUS``) for the same reason: its audit entries
+    say an answer was given, changed or deleted, and when, but not by whom nor what.
+    ``Campaign.created_by`` is the catalogue manager who set the campaign up, not a
+    respondent: campaigns and templates are audited as usual.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="answers")

@@ -16,6 +16,7 @@ from accounts.choices import Role
 from accounts.selectors import user_scope
 from accounts.services import notify, users_with_role
 from catalogue.models import Offering
+from core.audit import audit_action
 from core.exceptions import ApplicationError
 
 from ..choices import SCORE_FIELDS, CampaignStatus
@@ -151,6 +152,8 @@ def _invite(campaign: Campaign, now: dt.datetime) -> list:
                     Invitation(campaign=campaign, user=person, client=client, invited_at=now)
                 )
     Invitation.objects.bulk_create(people, ignore_conflicts=True)
+    if people:  # stored in bulk (no per-row signal): one audit entry, a count, no names
+        audit_action(action="surveys.invited", target=campaign, changes={"invited": len(people)})
     return [i.user for i in people]
 
 
@@ -231,6 +234,11 @@ def send_reminders(*, today: dt.date | None = None, now: dt.datetime | None = No
                 continue
             Invitation.objects.filter(pk__in=[i.pk for i in due]).update(
                 reminder_round=round_due, reminded_at=now
+            )
+            audit_action(  # stored in bulk: one audit entry, a count, no names
+                action="surveys.reminded",
+                target=campaign,
+                changes={"round": round_due, "reminded": len({i.user_id for i in due})},
             )
             users = [i.user for i in due]
             transaction.on_commit(lambda c=campaign, u=users: _notify_reminder(c, u))
