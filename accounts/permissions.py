@@ -2,13 +2,15 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .selectors import user_scope
+from .selectors import UserScope, user_scope
 
 
-class ReadForMembersWriteForCurators(BasePermission):
-    """Reference data: any signed-in user reads; only catalogue managers write."""
+class ReadForMembers(BasePermission):
+    """Any signed-in user reads (what they read is scoped by the queryset); who may write
+    is the scope's answer to ``may_write``."""
 
-    message = "Only catalogue managers may change reference data."
+    def may_write(self, scope: UserScope) -> bool:
+        return False
 
     def has_permission(self, request, view) -> bool:
         scope = user_scope(request.user)
@@ -16,4 +18,13 @@ class ReadForMembersWriteForCurators(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
+        return self.may_write(scope)
+
+
+class ReadForMembersWriteForCurators(ReadForMembers):
+    """Reference data: any signed-in user reads; only catalogue managers write."""
+
+    message = "Only catalogue managers may change reference data."
+
+    def may_write(self, scope: UserScope) -> bool:
         return scope.is_catalogue_manager

@@ -8,9 +8,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from accounts.permissions import ReadForMembers
 from accounts.selectors import user_scope
 from core.exceptions import ApplicationError, ServiceUnavailable
 
@@ -44,17 +44,12 @@ class CsvBodyParser(BaseParser):
         return stream.read()
 
 
-class RecordPermission(BasePermission):
-    """Everyone signed in reads (scoped); provider roles and catalogue managers write."""
+class RecordPermission(ReadForMembers):
+    """Everyone signed in reads (scoped); those who may import records write."""
 
     message = "Only provider staff, managers, integrations and catalogue managers write records."
 
-    def has_permission(self, request, view) -> bool:
-        scope = user_scope(request.user)
-        if not scope.authenticated:
-            return False
-        if request.method in SAFE_METHODS:
-            return True
+    def may_write(self, scope) -> bool:
         return scope.may_import
 
 
