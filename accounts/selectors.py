@@ -53,6 +53,14 @@ class UserScope:
         return frozenset(c for _, _, c in self.memberships if c)
 
     @cached_property
+    def focal_point_client_ids(self) -> frozenset[int]:
+        """The client entities the user is a focal point of (signs their SLAs, answers
+        the survey for them)."""
+        return frozenset(
+            c for role, _, c in self.memberships if c and role == Role.CLIENT_FOCAL_POINT
+        )
+
+    @cached_property
     def managed_provider_ids(self) -> frozenset[int]:
         """The providers the user manages (signs SLAs and asks for computations for)."""
         return self._providers_with(frozenset({Role.PROVIDER_MANAGER}))
@@ -158,6 +166,15 @@ class UserScope:
             if client == client_id and role == Role.CLIENT_FOCAL_POINT:
                 roles.add(role)
         return frozenset(roles)
+
+    def answering_client_ids(self, invited: Iterable[int]) -> frozenset[int]:
+        """Of the client entities a survey campaign invites, those the user answers for."""
+        return self.focal_point_client_ids & frozenset(invited)
+
+    @property
+    def runs_survey_campaigns(self) -> bool:
+        """Preparing, opening and closing survey campaigns: catalogue managers."""
+        return self.is_catalogue_manager
 
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with

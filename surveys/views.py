@@ -44,9 +44,10 @@ def _visible_campaign(user, pk: int) -> Campaign:
 
 def _answering_clients(user, campaign: Campaign):
     """The invited entities the user is a focal point of (what they may answer for)."""
-    scope = user_scope(user)
-    invited = {c.pk for c in campaign.clients.all()}
-    return ClientEntity.objects.filter(pk__in=scope.client_ids & invited).order_by("code")
+    invited = [c.pk for c in campaign.clients.all()]
+    return ClientEntity.objects.filter(
+        pk__in=user_scope(user).answering_client_ids(invited)
+    ).order_by("code")
 
 
 class CampaignListView(FilteredListView):
@@ -63,7 +64,7 @@ class CampaignListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_curator"] = user_scope(self.request.user).is_catalogue_manager
+        context["is_curator"] = user_scope(self.request.user).runs_survey_campaigns
         return context
 
 
@@ -82,7 +83,7 @@ class CampaignDetailView(LoginRequiredMixin, View):
                 "rows": rows,
                 "can_answer": bool(clients) and campaign.is_open,
                 "is_respondent": bool(clients),
-                "is_curator": user_scope(request.user).is_catalogue_manager,
+                "is_curator": user_scope(request.user).runs_survey_campaigns,
                 "answered": sum(1 for _, a in rows if a),
             },
         )
@@ -153,7 +154,7 @@ class CampaignCreateView(LoginRequiredMixin, View):
     template_name = "surveys/campaign_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not user_scope(request.user).is_catalogue_manager:
+        if request.user.is_authenticated and not user_scope(request.user).runs_survey_campaigns:
             raise PermissionDenied("Only catalogue managers run survey campaigns.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -187,7 +188,7 @@ class CampaignActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         campaign = _visible_campaign(request.user, pk)
-        if not user_scope(request.user).is_catalogue_manager:
+        if not user_scope(request.user).runs_survey_campaigns:
             messages.error(request, "Only catalogue managers run survey campaigns.")
             raise PermissionDenied("Only catalogue managers run survey campaigns.")
         service = campaign_open if action == "open" else campaign_close

@@ -33,7 +33,7 @@ class SurveyPermissionDenied(ApplicationError):
 
 def require_curator(user) -> None:
     """Refuse (403) anyone but a catalogue manager: only they run campaigns."""
-    if not user_scope(user).is_catalogue_manager:
+    if not user_scope(user).runs_survey_campaigns:
         raise SurveyPermissionDenied("Only catalogue managers run survey campaigns.")
 
 
@@ -318,9 +318,8 @@ def _scores(data: AnswerInput) -> dict[str, int]:
 def answering_client(*, user, campaign: Campaign, client=None):
     """The invited entity ``user`` answers for: the one given, or their only invited one.
     A user who is not a focal point of an invited entity cannot answer."""
-    scope = user_scope(user)
-    invited = set(campaign.clients.values_list("pk", flat=True))
-    mine = sorted(pk for pk in scope.client_ids & invited if Role.CLIENT_FOCAL_POINT in scope.roles)
+    invited = campaign.clients.values_list("pk", flat=True)
+    mine = sorted(user_scope(user).answering_client_ids(invited))
     if client is not None:
         if client.pk not in mine:
             raise SurveyPermissionDenied(
