@@ -644,8 +644,9 @@ def full_recompute(trigger: str = "bench-full") -> dict:
     """Every shard, sequentially. The breach notifications the engine sends after each
     shard are timed too (a thin wrapper on ``_notify_breaches``: one call per shard)."""
     import compliance.engine as engine
+    from compliance.engine import runs
 
-    notify = engine._notify_breaches
+    notify = runs._notify_breaches
     notified = {"seconds": 0.0, "results": 0}
 
     def timed_notify(keys):
@@ -656,7 +657,7 @@ def full_recompute(trigger: str = "bench-full") -> dict:
             notified["seconds"] += time.perf_counter() - t
             notified["results"] += len(keys)
 
-    engine._notify_breaches = timed_notify
+    runs._notify_breaches = timed_notify
     try:
         t0 = time.perf_counter()
         shards = engine.shards_to_compute(everything=True)
@@ -664,7 +665,7 @@ def full_recompute(trigger: str = "bench-full") -> dict:
         rows = run_batches(shards, trigger, tasks=FULL_TASKS)
         seconds = time.perf_counter() - t0
     finally:
-        engine._notify_breaches = notify
+        runs._notify_breaches = notify
     return {
         "seconds": seconds,
         "listing": listed,
@@ -817,12 +818,13 @@ def spot_check(shards, rng: random.Random) -> tuple[bool, list[str]]:
 
 
 def profile_phases() -> dict:
-    """One full recompute with the engine's phases timed (wrappers installed on the
-    module's functions in this process only; the engine's code is unchanged)."""
+    """One full recompute with the engine's phases timed (wrappers installed in this
+    process only, on each function in the module its callers look it up in; the engine's
+    code is unchanged)."""
     from django.db.models import QuerySet
 
-    import compliance.engine as engine
     import compliance.tasks
+    from compliance.engine import counting, overdue, results, runs
     from compliance.models import ComplianceResult
 
     spent: dict[str, float] = defaultdict(float)
@@ -843,10 +845,10 @@ def profile_phases() -> dict:
 
         timed.__wrapped_original__ = original
         setattr(owner, name, timed)
-        if owner is engine:  # the per-kind counters are called through their table
-            for kind, counter in list(engine.KIND_COUNTERS.items()):
+        if owner is counting:  # the per-kind counters are called through their table
+            for kind, counter in list(counting.KIND_COUNTERS.items()):
                 if counter is original:
-                    engine.KIND_COUNTERS[kind] = timed
+                    counting.KIND_COUNTERS[kind] = timed
 
     manager = ComplianceResult.objects
     original_delete = QuerySet.delete
@@ -862,13 +864,13 @@ def profile_phases() -> dict:
             calls["delete stale results"] += 1
 
     wrap(compliance.tasks, "compute_shards", "compute_shards (total)")
-    wrap(engine, "_compute", "_compute")
-    wrap(engine, "measures_for", "measures_for")
-    wrap(engine, "_record_totals", "_record_totals (the SQL aggregate)")
-    wrap(engine, "_open_records", "_open_records (query)")
-    wrap(engine, "_open_counts", "_open_counts")
-    wrap(engine, "due_at", "  of which deadlines (due_at)")
-    wrap(engine, "calendar_due_at", "  of which deadlines (due_at)")
+    wrap(runs, "_compute", "_compute")
+    wrap(results, "measures_for", "measures_for")
+    wrap(counting, "_record_totals", "_record_totals (the SQL aggregate)")
+    wrap(results, "_open_records", "_open_records (query)")
+    wrap(results, "_open_counts", "_open_counts")
+    wrap(overdue, "due_at", "  of which deadlines (due_at)")
+    wrap(overdue, "calendar_due_at", "  of which deadlines (due_at)")
     wrap(manager, "bulk_create", "upsert (bulk_create)")
     QuerySet.delete = timed_delete
     try:
@@ -880,9 +882,9 @@ def profile_phases() -> dict:
                 del manager.bulk_create
             else:
                 setattr(owner, name, original)
-                for kind, counter in list(engine.KIND_COUNTERS.items()):
+                for kind, counter in list(counting.KIND_COUNTERS.items()):
                     if getattr(counter, "__wrapped_original__", None) is original:
-                        engine.KIND_COUNTERS[kind] = original
+                        counting.KIND_COUNTERS[kind] = original
     return {"figures": figures, "spent": dict(spent), "calls": dict(calls)}
 
 
@@ -925,7 +927,8 @@ def explain_aggregate() -> list[str]:
     """EXPLAIN ANALYZE of the engine's aggregate in a full recompute."""
     from django.db import connection, transaction
 
-    from compliance.engine import _hash_plan, compute_shards, shards_to_compute
+    from compliance.engine import compute_shards, shards_to_compute
+    from compliance.engine.counting import _hash_plan
 
     shards = shards_to_compute(everything=True)
     captured = []

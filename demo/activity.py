@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
-from compliance.engine import compute_provider_month, month_start, shards_to_compute
+from compliance.engine import compute_provider_month, shards_to_compute
+from core.months import month_start
 from providers.models import ServiceProvider
 from records.imports.parse import read_csv
 from records.services import records_import

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
 from accounts.models import Notification
-from compliance.engine import _notify_breaches
+from compliance.engine.breaches import _notify_breaches
 from compliance.models import ComplianceResult
 from sla.models import ServiceLevelTarget
 from tests.compliance.factories import result, standards

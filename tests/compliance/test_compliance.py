@@ -194,7 +194,7 @@ class TestBreaches:
             raise SystemExit("worker lost")
 
         settings.COMPLIANCE_FAULT_DELAY_SECONDS = 1
-        monkeypatch.setattr("compliance.engine.time.sleep", killed)
+        monkeypatch.setattr("compliance.engine.runs.time.sleep", killed)
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit):
             compute(kjso(), FEB)
         # The notification was written in the results' transaction, the e-mail waited for

@@ -11,9 +11,10 @@ import datetime as dt
 
 import pytest
 
-from compliance.engine import compute_provider_months, local_bounds, next_month
+from compliance.engine import compute_provider_months
 from compliance.models import ComplianceResult
 from core.clock import clock_due_at
+from core.months import local_bounds, next_month
 from records.models import ServiceRecord
 from sla.models import Sla
 from tests.compliance.factories import MONTHS, kjso, setup_varied_data
