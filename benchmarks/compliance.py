@@ -869,8 +869,7 @@ def profile_phases() -> dict:
     wrap(counting, "_record_totals", "_record_totals (the SQL aggregate)")
     wrap(results, "_open_records", "_open_records (query)")
     wrap(results, "_open_counts", "_open_counts")
-    wrap(overdue, "due_at", "  of which deadlines (due_at)")
-    wrap(overdue, "calendar_due_at", "  of which deadlines (due_at)")
+    wrap(overdue, "due_after", "  of which deadlines (due_at)")
     wrap(manager, "bulk_create", "upsert (bulk_create)")
     QuerySet.delete = timed_delete
     try:

@@ -7,15 +7,14 @@ rules that give a result its status.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
 from core.clock import threshold_seconds
 from core.months import local_bounds, next_month
 from providers.models import ServiceProvider
-from sla.choices import IN_FORCE_STATUSES
-from sla.models import ServiceLevelTarget, Sla
+from sla.models import ServiceLevelTarget
+from sla.selectors import versions_in_force
 
 from ..choices import ComplianceScope, ComplianceStatus
 from .counting import computed_kinds
@@ -56,16 +55,6 @@ class Measure:
     month: dt.date
     window: tuple[dt.datetime, dt.datetime]
     full_month: bool
-
-
-class _Version(NamedTuple):
-    """An SLA version as the engine needs it: whose, and the local days it counts."""
-
-    pk: int
-    client_id: int
-    start_date: dt.date
-    last_day: dt.date
-    provider_id: int
 
 
 def _measure(key, provider_id, row, seconds, month, window, full_month=True, sla=None):
@@ -116,34 +105,9 @@ def measures_for(*, batches: list[tuple[ServiceProvider, object, list[dt.date]]]
         .values_list("pk", "pk", "service_id", "kind", "threshold", "clock", "target_pct")
     ):
         standards.setdefault(row[2], []).append(row)
-    versions = list(
-        Sla.objects.filter(
-            agreement__provider_id__in=providers,
-            status__in=IN_FORCE_STATUSES,
-            start_date__lt=after_last,
-            end_date__gte=first,
-        ).values_list(
-            "pk",
-            "agreement__provider_id",
-            "agreement__client_id",
-            "start_date",
-            "end_date",
-            "termination_date",
-        )
-    )
-    # The last local day a version counts: its end, its termination, or the day before
-    # the amendment that superseded it starts.
-    amended = {
-        supersedes_id: start_date - dt.timedelta(days=1)
-        for supersedes_id, start_date in Sla.objects.filter(
-            supersedes_id__in=[v[0] for v in versions], status__in=IN_FORCE_STATUSES
-        ).values_list("supersedes_id", "start_date")
-    }
     by_sla = {
-        pk: _Version(
-            pk, client_id, start, min(ended or end, amended.get(pk, dt.date.max)), provider_id
-        )
-        for pk, provider_id, client_id, start, end, ended in versions
+        version.pk: version
+        for version in versions_in_force(provider_ids=providers, first=first, after_last=after_last)
     }
     targets: dict[int, list] = {}  # provider -> (target, its SLA version)
     for *target, sla_id in (

@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from catalogue.choices import MeasureKind
-from core.clock import calendar_due_at, due_at, uses_working_time
+from core.clock import due_after, uses_working_time
 from records.choices import RecordStatus
 from records.models import ServiceRecord, pause_intervals
 
@@ -154,7 +154,8 @@ def _open_counts(
     def deadlines(m: Measure, records: OpenRecords) -> _Overdue:
         test = (m.service_id, uses_working_time(m.clock), m.threshold_seconds)
         if test not in overdue:
-            seconds, working = m.threshold_seconds, test[1]
+            # Measures on either working clock share a deadline, as do the calendar ones.
+            seconds, clock = m.threshold_seconds, m.clock
             ahead = now - dt.timedelta(seconds=seconds)
 
             def deadline(received_at, pauses):
@@ -163,9 +164,7 @@ def _open_counts(
                 # cannot have passed) is not computed.
                 if received_at > ahead:
                     return NEVER
-                if working:
-                    return due_at(calendar, received_at, seconds, pauses)
-                return calendar_due_at(received_at, seconds, pauses)
+                return due_after(clock, calendar, received_at, seconds, pauses)
 
             overdue[test] = _Overdue(records, deadline, now)
         return overdue[test]

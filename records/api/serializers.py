@@ -20,7 +20,7 @@ class CalendarBriefSerializer(serializers.Serializer):
 class ServiceRecordSerializer(serializers.ModelSerializer):
     """A service record as DOMAIN §4 names it, with the elapsed values and the calendar.
 
-    Writes go through the import pipeline (``sla.services``), so this serializer only
+    Writes go through the import pipeline (``records.services``), so this serializer only
     reads; ``ServiceRecordWriteSerializer`` documents what a write accepts.
     """
 

@@ -5,7 +5,7 @@ the provider's time zone, of the day the answer was first given); met = those wi
 overall score of 4 or 5. Minimum service standards count every client's answers; an SLA
 target counts the answers of its client given while its SLA version was in force.
 
-The compliance engine (``sla.services.compliance``) builds the measures, stores the
+The compliance engine (``compliance.engine``) builds the measures, stores the
 results, marks them provisional and notifies breaches for every kind alike; this module
 gives it only the counts, as the counter registered for ``satisfaction``.
 """
