@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     PendingCompliance,
     PendingRemeasure,
@@ -7,23 +9,28 @@ from .models import (
     RecordImportError,
     ServiceRecord,
 )
+from .services import record_delete
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(admin.ModelAdmin):
-    """Read-only: records change only through imports, so every change is measured."""
+class ServiceRecordAdmin(ReadOnlyAdmin):
+    """Read-only: records change only through imports, so every change is measured; a
+    deletion goes through the service, which marks the record's month for recomputation."""
 
     list_display = ("external_ref", "provider", "client", "service", "status", "received_at")
     list_filter = ("status", "provider")
     search_fields = ("external_ref",)
     list_select_related = ("provider", "client", "service")
-    readonly_fields = [f.name for f in ServiceRecord._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def delete_model(self, request, obj):
+        record_delete(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset.select_related("calendar"):
+            record_delete(record=record)
 
 
 class RecordImportErrorInline(admin.TabularInline):
