@@ -32,7 +32,8 @@ DEMO_NOTE = "Demo agreement: illustrative, not a real SLA."
 
 
 def _records_csv(today: dt.date, per_month: int = 60) -> str:
-    """About six months of records per stream, the same for every run in a month."""
+    """About six months of records per stream, received up to yesterday; a month's records
+    are the same whenever the demo is seeded (none lies in the future)."""
     first = month_start(today)
     rng = random.Random(first.toordinal())  # noqa: S311 - demo data, not security
     lines = []
@@ -45,20 +46,26 @@ def _records_csv(today: dt.date, per_month: int = 60) -> str:
                 )
                 span = dt.timedelta(hours=rng.choice((2, 6, 20, 30, 50, 80, 120, 200, 400)))
                 completed = received + span
-                is_open = completed.date() >= today or rng.random() < 0.04
+                # Every draw is made whatever today is, so that a past month's records are
+                # the same from one day to the next.
+                is_open = rng.random() < 0.04 or completed.date() >= today
+                client, service = rng.choice(clients), rng.choice(services)
+                defective = "true" if rng.random() < 0.04 else "false"
+                if received.date() >= today:
+                    continue  # demo data never lies in the future (nor later today)
                 ref = f"DEMO-{provider}-{start:%Y%m}-{n:03d}"
                 lines.append(
                     ",".join(
                         [
                             ref,
                             provider,
-                            rng.choice(clients),
-                            rng.choice(services),
+                            client,
+                            service,
                             received.isoformat(timespec="minutes"),
                             "" if is_open else completed.isoformat(timespec="minutes"),
                             "",
                             "",
-                            "true" if rng.random() < 0.04 else "false",
+                            defective,
                         ]
                     )
                 )

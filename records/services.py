@@ -13,7 +13,7 @@ from accounts.selectors import user_scope
 from core.audit import audit_action
 from core.choices import AuditChannel
 from core.models import DutyStation
-from core.months import local_month
+from core.months import local_month, month_start
 from providers.models import ServiceProvider
 
 from .choices import ImportStatus
@@ -460,13 +460,22 @@ def mark_remeasure(duty_station_ids: Iterable[int]) -> None:
     )
 
 
+# The latest time zone is 14 hours ahead of UTC: a month has begun somewhere once it has
+# begun there.
+LATEST_ZONE_OFFSET = dt.timedelta(hours=14)
+
+
 def mark_pending(months: Iterable[tuple[int, dt.date | None]]) -> None:
-    """Mark (provider id, month) pairs for the compliance engine (idempotent)."""
+    """Mark (provider id, month) pairs for the compliance engine (idempotent). A month that
+    has not begun yet is left out: nothing can have happened in it, and the scheduled run
+    computes each month once it is the current one (an SLA approved for a year ahead
+    marks only the months up to now)."""
     now = timezone.now()
+    latest = month_start((now + LATEST_ZONE_OFFSET).date())
     rows = [
         PendingCompliance(provider_id=provider_id, month=month, marked_at=now)
         for provider_id, month in set(months)
-        if month is not None
+        if month is not None and month <= latest
     ]
     PendingCompliance.objects.bulk_create(
         rows,

@@ -35,6 +35,9 @@ STATUSES = frozenset(RecordStatus.values)  # RecordStatus.values builds a new li
 OPEN = RecordStatus.OPEN.value
 COMPLETED = RecordStatus.COMPLETED.value
 NO_PAUSES = "[]"
+# A record's instants may not lie in the future; this much clock skew between the
+# sender's clock and ours is allowed.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,18 @@ class ImportContext:
     """Everything a row is checked against, loaded once per import (a few queries).
 
     ``allowed_provider_ids`` limits the providers a caller may import for (provider
-    staff and integrations: their own); ``None`` allows every provider.
+    staff and integrations: their own); ``None`` allows every provider. ``now`` is when
+    the import is checked: an instant after it (beyond ``CLOCK_SKEW``) is refused.
     """
 
-    def __init__(self, *, allowed_provider_ids: frozenset[int] | None = None):
+    def __init__(
+        self,
+        *,
+        allowed_provider_ids: frozenset[int] | None = None,
+        now: dt.datetime | None = None,
+    ):
         self.allowed_provider_ids = allowed_provider_ids
+        self.latest = (now or dt.datetime.now(UTC)) + CLOCK_SKEW
         stations = DutyStation.objects.prefetch_related(
             Prefetch("holidays", queryset=Holiday.objects.only("duty_station_id", "date"))
         )
@@ -296,6 +306,10 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
             completed, completed_wall = _instant(completed_text, zone)
         except ValueError as exc:
             fail("completed_at", str(exc))
+    if received is not None and received > context.latest:
+        fail("received_at", f"{received_text[:40]} is in the future")
+    if completed is not None and completed > context.latest:
+        fail("completed_at", f"{completed_text[:40]} is in the future")
     if received is not None and completed is not None and completed < received:
         fail("completed_at", "completed_at is before received_at")
 
@@ -317,6 +331,9 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
             pauses = _pauses(raw_pauses, zone)
         except ValueError as exc:
             fail("pauses", str(exc))
+        late = next((n for n, (_, end) in enumerate(pauses, start=1) if end > context.latest), 0)
+        if late:
+            fail("pauses", f"pause {late} ends in the future")
     measure = None
     if received is not None and not errors:
         try:

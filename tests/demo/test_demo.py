@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.choices import Role
 from compliance.models import ComplianceResult
@@ -36,3 +37,12 @@ def test_seed_demo_twice_gives_the_same_rows_and_a_login_per_role():
     assert ServiceRecord.objects.filter(external_ref__startswith="DEMO-").count() == counts[1]
     assert ComplianceResult.objects.filter(eligible__gt=0).exists()
     assert all("Demo" in sla.notes for a in Agreement.objects.all() for sla in a.versions.all())
+
+
+def test_demo_data_never_lies_in_the_future():
+    call_command("seed_demo", stdout=io.StringIO())
+    now = timezone.now()
+    assert ServiceRecord.objects.exists()
+    assert not ServiceRecord.objects.filter(received_at__gt=now).exists()
+    assert not ServiceRecord.objects.filter(completed_at__gt=now).exists()
+    assert not ComplianceResult.objects.filter(period__gt=timezone.localdate()).exists()
