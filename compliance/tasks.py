@@ -6,9 +6,10 @@ retry, and run with acks_late so a killed worker's shard is delivered again).
 
 import datetime as dt
 
-from celery import shared_task
+from celery import current_app, shared_task
 
 from core.tasks import send_on_commit
+from records.models import PendingCompliance
 
 from .engine import (
     compute_provider_month,
@@ -75,12 +76,36 @@ def compute_recent_compliance() -> int:
     return enqueue_shards(recent_shards(), "nightly")
 
 
-def compliance_catch_up() -> None:
+def compliance_catch_up() -> str:
     """After records changed: compute the pending months (a task; the caller never waits
-    with a broker, and the embedded default computes them in-process).
+    with a broker, and the embedded default computes them in-process). Returns what was
+    done, in a sentence (the import command prints it).
 
     The months are already marked pending in the database, in the same transaction as the
     records, so a broker that cannot be reached only delays the figures: the records stay
     stored and the scheduled ``compute_pending`` run catches up once the broker is back.
     """
-    send_on_commit(compute_pending_compliance)
+    pending = _pending_months()
+    outcome = send_on_commit(compute_pending_compliance)
+    if not pending:
+        return "Compliance: nothing to compute."
+    if not outcome["sent"]:
+        return (
+            f"Compliance of {pending} is pending: the broker cannot be reached, so the "
+            "scheduled run will compute it."
+        )
+    if current_app.conf.task_always_eager:
+        return f"Compliance computed for {pending}."
+    return f"Compliance of {pending} sent to the workers."
+
+
+def _pending_months(shown: int = 6) -> str:
+    """The months waiting for the engine, by provider: "UNON 2026-01, 2026-02; KJSO …"."""
+    by_provider: dict[str, list[str]] = {}
+    for code, month in PendingCompliance.objects.order_by("provider__code", "month").values_list(
+        "provider__code", "month"
+    ):
+        by_provider.setdefault(code, []).append(f"{month:%Y-%m}")
+    parts = [f"{code} {', '.join(months)}" for code, months in by_provider.items()]
+    more = len(parts) - shown
+    return "; ".join(parts[:shown]) + (f" and {more} more providers" if more > 0 else "")

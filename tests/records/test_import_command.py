@@ -1,13 +1,19 @@
 """``manage.py import_records FILE [--keep-good-rows]``: the command-line import (DOMAIN §4)."""
 
+import datetime as dt
 import io
 
 import pytest
+from celery import current_app
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from compliance.models import ComplianceResult
+from compliance.tasks import compute_pending_compliance
 from records.choices import ImportStatus
 from records.models import PendingCompliance, RecordImport, RecordStagingRow, ServiceRecord
+from tests.support import ensure_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +160,43 @@ class TestImportRecordsCommand:
         assert len(lines) == 51
         assert lines[0].startswith("line 2, status:")
         assert lines[-1] == "... 10 more errors"
+
+
+@pytest.mark.django_db(transaction=True)
+class TestComplianceAfterTheCommand:
+    """Run outside a transaction, as the command is, so that what it sends is sent at once."""
+
+    @pytest.fixture(autouse=True)
+    def _reference(self):
+        ensure_reference_data()
+
+    def test_without_a_broker_the_changed_months_are_computed_before_it_exits(self, write):
+        out, _ = run(write(HEADER, KUWAIT, NAIROBI))
+
+        assert "Compliance computed for KJSO 2026-01; UNON 2026-01." in out
+        assert not PendingCompliance.objects.exists()
+        assert ComplianceResult.objects.filter(
+            provider__code="KJSO", period=dt.date(2026, 1, 1), eligible=1
+        ).exists()
+
+    def test_an_unreachable_broker_leaves_the_months_pending_and_says_so(self, write, monkeypatch):
+        def unreachable(*args, **kwargs):
+            raise BrokerUnavailable("connection refused")
+
+        monkeypatch.setattr(compute_pending_compliance, "delay", unreachable)
+        out, _ = run(write(HEADER, KUWAIT))
+
+        assert "1 records created" in out or "1 record created" in out
+        assert "Compliance of KJSO 2026-01 is pending: the broker cannot be reached" in out
+        assert PendingCompliance.objects.filter(provider__code="KJSO").exists()
+        assert ServiceRecord.objects.filter(external_ref="K-1").exists()
+
+    def test_with_a_broker_the_months_are_sent_to_the_workers(self, write, monkeypatch, settings):
+        sent = []
+        monkeypatch.setattr(compute_pending_compliance, "delay", lambda: sent.append(1))
+        monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+        out, _ = run(write(HEADER, KUWAIT))
+
+        assert sent == [1]
+        assert "Compliance of KJSO 2026-01 sent to the workers." in out
+        assert not ComplianceResult.objects.exists()

@@ -4,13 +4,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from records.choices import ImportStatus
 from records.imports.parse import read_csv
+from records.models import RecordImport
 from records.services import records_import
+from records.signals import records_changed
 
 
 class Command(BaseCommand):
     help = (
         "Import service records from a CSV file (DOMAIN §4). A file with any bad row stores "
-        "nothing unless --keep-good-rows is given. Importing the same file again changes nothing."
+        "nothing unless --keep-good-rows is given. Importing the same file again changes nothing. "
+        "The months the file changed are then computed (here without a broker, by the workers "
+        "with one)."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +36,11 @@ class Command(BaseCommand):
             self.stderr.write(f"line {error.line}, {error.column or 'file'}: {error.message}")
         if result.error_count > 50:
             self.stderr.write(f"... {result.error_count - 50} more errors")
-        if result.status == ImportStatus.DONE:
-            self.stdout.write(self.style.SUCCESS(result.message))
-        else:
+        if result.status != ImportStatus.DONE:
             raise CommandError(result.message)
+        self.stdout.write(self.style.SUCCESS(result.message))
+        # As the page and the API do: whoever computes compliance hears of the change
+        # (without a broker it computes here, before the command exits).
+        for _receiver, said in records_changed.send(sender=RecordImport):
+            if said:
+                self.stdout.write(said)
