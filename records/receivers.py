@@ -15,7 +15,8 @@ from django.dispatch import receiver
 from catalogue.models import MinimumServiceStandard
 from core.models import DutyStation, Holiday
 from core.months import month_start, months_between
-from sla.models import Sla
+from sla.choices import IN_FORCE_STATUSES
+from sla.models import ServiceLevelTarget, Sla
 from sla.signals import sla_in_force_changed
 
 _local = threading.local()
@@ -69,10 +70,12 @@ def holiday_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=MinimumServiceStandard, dispatch_uid="records.standard_saved")
 def standard_saved(sender, instance, raw=False, **kwargs):
-    """A standard's figures changed: every month with records of its service is pending."""
+    """A standard's figures changed: every month with records of its service is pending,
+    and every month in which an open record of its service may count as overdue."""
     if raw:
         return
     from .models import ServiceRecord
+    from .selectors import open_record_months
     from .services import mark_pending
 
     mark_pending(
@@ -81,6 +84,9 @@ def standard_saved(sender, instance, raw=False, **kwargs):
         .values_list("provider_id", "completed_month")
         .distinct()
     )
+    # Its threshold moves the deadlines of the service's open records, and with them the
+    # months where they count as overdue.
+    mark_pending(open_record_months(service_id=instance.service_id))
 
 
 @receiver(sla_in_force_changed, sender=Sla, dispatch_uid="records.sla_in_force_changed")
@@ -91,3 +97,14 @@ def sla_months_changed(sender, sla, **kwargs):
     provider_id = sla.agreement.provider_id
     months = months_between(month_start(sla.start_date), sla.end_date)
     mark_pending([(provider_id, month) for month in months])
+
+
+@receiver(post_save, sender=ServiceLevelTarget, dispatch_uid="records.target_saved")
+def target_saved(sender, instance, raw=False, **kwargs):
+    """A target's figures changed: the months of its SLA version, if that version counts
+    (a draft's targets count nowhere)."""
+    if raw:
+        return
+    sla = instance.line.sla
+    if sla.status in IN_FORCE_STATUSES:
+        sla_months_changed(sender=Sla, sla=sla)

@@ -3,14 +3,17 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import user_scope
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard
 from core.clock import clock_due_at, elapsed_seconds, threshold_seconds
+from core.months import local_month, month_start, months_between
+from providers.models import ServiceProvider
 from sla.models import ServiceLevelTarget
 from sla.selectors import versions_in_force
 
@@ -149,3 +152,50 @@ def calendars_to_remeasure(*, marked_before: dt.datetime) -> list[int]:
         .order_by("duty_station_id")
         .values_list("duty_station_id", flat=True)
     )
+
+
+# The latest time zone is 14 hours ahead of UTC: a month has begun somewhere once it has
+# begun there.
+LATEST_ZONE_OFFSET = dt.timedelta(hours=14)
+
+
+def current_month_anywhere(now: dt.datetime | None = None) -> dt.date:
+    """The latest month that has begun in some time zone."""
+    return month_start(((now or timezone.now()) + LATEST_ZONE_OFFSET).date())
+
+
+def months_since(open_since: dict[int, dt.datetime]) -> list[tuple[int, dt.date]]:
+    """Every (provider, month) from the local month of each provider's given instant up to
+    the current month: where the overdue counts of open records received since then may
+    fall (a deadline lies after its record's receipt, and one not passed yet counts in no
+    month; DOMAIN §5). One query (the providers' time zones)."""
+    if not open_since:
+        return []
+    zones = dict(
+        ServiceProvider.objects.filter(pk__in=open_since).values_list(
+            "pk", "duty_station__timezone"
+        )
+    )
+    latest = current_month_anywhere()
+    return [
+        (provider_id, month)
+        for provider_id, instant in open_since.items()
+        for month in months_between(local_month(instant, ZoneInfo(zones[provider_id])), latest)
+    ]
+
+
+def open_record_months(*, provider_ids=None, service_id=None) -> list[tuple[int, dt.date]]:
+    """The months in which the open records of some providers (or of one service) may
+    count as overdue (``months_since`` their earliest receipt). Two queries."""
+    records = ServiceRecord.objects.filter(status=RecordStatus.OPEN)
+    if provider_ids is not None:
+        records = records.filter(provider_id__in=provider_ids)
+    if service_id is not None:
+        records = records.filter(service_id=service_id)
+    earliest = dict(
+        records.order_by()
+        .values("provider_id")
+        .annotate(first=Min("received_at"))
+        .values_list("provider_id", "first")
+    )
+    return months_since(earliest)

@@ -13,10 +13,9 @@ from accounts.selectors import user_scope
 from core.audit import audit_action
 from core.choices import AuditChannel
 from core.models import DutyStation
-from core.months import local_month, month_start
 from providers.models import ServiceProvider
 
-from .choices import ImportStatus
+from .choices import ImportStatus, RecordStatus
 from .imports.parse import FileError, RawRow, read_csv
 from .imports.store import (
     RefTracker,
@@ -37,6 +36,7 @@ from .models import (
     RecordStagingRow,
     ServiceRecord,
 )
+from .selectors import current_month_anywhere, months_since
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 5000
@@ -283,6 +283,7 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
         # Lock the providers so concurrent imports of the same references run one by one.
         list(ServiceProvider.objects.select_for_update().filter(pk__in=provider_ids).order_by("pk"))
         counts = apply_staged(locked.pk)
+        mark_open_since(counts.open_since)
         skipped = locked.rows_total - locked.rows_valid
         message = (
             f"{_n(counts.created, 'record')} created, {counts.updated} updated, "
@@ -368,9 +369,10 @@ def records_import(
 def record_delete(*, record: ServiceRecord) -> None:
     """Delete a record and mark its month for the compliance engine."""
     with transaction.atomic():
-        zone = record.calendar.work_calendar().zone
-        month = record.completed_month or local_month(record.received_at, zone)
-        mark_pending([(record.provider_id, month)])
+        if record.status == RecordStatus.OPEN:
+            mark_open_since({record.provider_id: record.received_at})
+        elif record.completed_month:
+            mark_pending([(record.provider_id, record.completed_month)])
         record.delete()
 
 
@@ -415,7 +417,7 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
                 ).delete()
             return changed_total
         last_id = batch[-1].pk
-        changed, months = [], set()
+        changed, months, open_since = [], set(), {}
         for record in batch:
             old = (
                 record.elapsed_working_seconds,
@@ -427,8 +429,8 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
                 calendar, record.received_at, record.completed_at, record.pause_intervals()
             )
             new = (*measure[:3], station.pk)
-            if record.completed_at is None:
-                months.add((record.provider_id, measure.received_month))
+            if record.status == RecordStatus.OPEN:
+                earliest(open_since, record.provider_id, record.received_at)
             if new != old:
                 months.add((record.provider_id, old[2]))
                 months.add((record.provider_id, new[2]))
@@ -442,6 +444,7 @@ def records_recompute_calendar(*, duty_station_id: int, batch_size: int = 2000) 
         with transaction.atomic():
             ServiceRecord.objects.bulk_update(changed, fields)
             mark_pending(months)
+            mark_open_since(open_since)
         changed_total += len(changed)
 
 
@@ -460,18 +463,13 @@ def mark_remeasure(duty_station_ids: Iterable[int]) -> None:
     )
 
 
-# The latest time zone is 14 hours ahead of UTC: a month has begun somewhere once it has
-# begun there.
-LATEST_ZONE_OFFSET = dt.timedelta(hours=14)
-
-
 def mark_pending(months: Iterable[tuple[int, dt.date | None]]) -> None:
     """Mark (provider id, month) pairs for the compliance engine (idempotent). A month that
     has not begun yet is left out: nothing can have happened in it, and the scheduled run
     computes each month once it is the current one (an SLA approved for a year ahead
     marks only the months up to now)."""
     now = timezone.now()
-    latest = month_start((now + LATEST_ZONE_OFFSET).date())
+    latest = current_month_anywhere(now)
     rows = [
         PendingCompliance(provider_id=provider_id, month=month, marked_at=now)
         for provider_id, month in set(months)
@@ -483,3 +481,16 @@ def mark_pending(months: Iterable[tuple[int, dt.date | None]]) -> None:
         unique_fields=["provider", "month"],
         update_fields=["marked_at"],
     )
+
+
+def mark_open_since(open_since: dict[int, dt.datetime]) -> None:
+    """Mark the months in which open records received since the given instant (per
+    provider) may count as overdue: from that month to the current one (an open record's
+    overdue count falls in the month of its deadline, DOMAIN §5)."""
+    mark_pending(months_since(open_since))
+
+
+def earliest(open_since: dict[int, dt.datetime], provider_id: int, instant) -> None:
+    """Keep, per provider, the earliest of the instants given (for ``mark_open_since``)."""
+    if instant is not None and (provider_id not in open_since or instant < open_since[provider_id]):
+        open_since[provider_id] = instant

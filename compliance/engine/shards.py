@@ -10,6 +10,7 @@ from catalogue.models import Service
 from core.months import month_start, next_month
 from providers.models import ServiceProvider
 from records.models import PendingCompliance, ServiceRecord
+from records.selectors import open_record_months
 from sla.choices import IN_FORCE_STATUSES
 from sla.models import Sla
 
@@ -20,7 +21,8 @@ def shards_to_compute(
     *, period: dt.date | None = None, provider_ids=None, everything: bool = False
 ) -> list[tuple[int, dt.date]]:
     """The (provider, month) shards a run should compute: the pending ones, or those
-    asked for (a month, a provider, or every month that has records)."""
+    asked for (a month, a provider, or every month that has completed records, SLA
+    targets in force, or open records that may count as overdue)."""
     if not (period or provider_ids or everything):
         return sorted(set(PendingCompliance.objects.values_list("provider_id", "month")))
     providers = ServiceProvider.objects.all()
@@ -31,7 +33,8 @@ def shards_to_compute(
         return [(pk, month_start(period)) for pk in ids]
     months = _months_with_records(ids)
     slas = Sla.objects.filter(agreement__provider_id__in=ids, status__in=IN_FORCE_STATUSES)
-    shards = set(months)
+    # With the months where open records may count as overdue (their deadlines' months).
+    shards = set(months) | set(open_record_months(provider_ids=ids))
     # Months that have not begun yet have nothing to count (they are computed when due).
     last = month_start(timezone.localdate())
     for sla in slas.select_related("agreement"):

@@ -8,8 +8,9 @@ left alone, so importing the same file twice changes nothing.
 """
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
@@ -17,6 +18,7 @@ from psycopg import postgres
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
+from ..choices import RecordStatus
 from ..models import PendingCompliance, RecordStagingRow, ServiceRecord
 from .validate import StagedRecord
 
@@ -240,6 +242,17 @@ class ApplyCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Per provider, the earliest receipt of an open record the import creates, changes,
+    # or changes from (its overdue counts may change in any month since).
+    open_since: dict = field(default_factory=dict)
+
+
+def _instant(value) -> dt.datetime:
+    """An instant as the database returns it from an aggregate: a datetime on PostgreSQL,
+    naive UTC text on SQLite."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _differs(left: str, right: str) -> str:
@@ -284,6 +297,21 @@ def apply_staged(import_id: int) -> ApplyCounts:
             """,  # noqa: S608
             [now_param, import_id, import_id],
         )
+        cursor.execute(
+            f"""
+            SELECT provider_id, MIN(received_at) FROM (
+                SELECT r.provider_id, r.received_at
+                FROM {RECORDS} r JOIN {STAGING} s ON s.existing_id = r.id
+                WHERE s.record_import_id = %s AND s.changed AND r.status = %s
+                UNION ALL
+                SELECT provider_id, received_at FROM {STAGING}
+                WHERE record_import_id = %s AND (existing_id IS NULL OR changed) AND status = %s
+            ) open_rows
+            GROUP BY provider_id
+            """,  # noqa: S608
+            [import_id, RecordStatus.OPEN.value, import_id, RecordStatus.OPEN.value],
+        )
+        open_since = {provider_id: _instant(value) for provider_id, value in cursor.fetchall()}
         columns = ", ".join(("provider_id", "external_ref", *RECORD_COLUMNS))
         cursor.execute(
             f"""
@@ -306,7 +334,9 @@ def apply_staged(import_id: int) -> ApplyCounts:
         updated = cursor.rowcount
     clear_staging(import_id)
     # Every staged row either matched a record (existing) or was inserted (created).
-    return ApplyCounts(created=created, updated=updated, unchanged=existing - updated)
+    return ApplyCounts(
+        created=created, updated=updated, unchanged=existing - updated, open_since=open_since
+    )
 
 
 def staged_provider_ids(import_id: int) -> list[int]:
