@@ -38,6 +38,7 @@ from compliance.choices import ComplianceScope
 from compliance.models import WITHHELD_NOTE, ComplianceResult, figures_withheld
 from compliance.selectors import BREACHED_SHOWN, open_breaches, records_url
 from core.clock import clock_due_at
+from core.tables import Cell, Column, Table
 from providers.models import ServiceProvider
 from records.choices import RecordStatus
 from records.models import ServiceRecord
@@ -45,7 +46,7 @@ from records.selectors import record_queryset
 from sla.choices import SlaStatus
 from sla.models import Sla
 
-from .tables import Cell, Column, Table, band, pct, pct_text
+from .tables import band, pct, pct_text
 
 SATISFACTION = MeasureKind.SATISFACTION.value
 TOP = 10
