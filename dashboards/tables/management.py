@@ -56,6 +56,7 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
     table = Table(
         key=key,
         caption="Attainment by provider and functional area",
+        css="data heatmap",
         columns=[Column("Provider")] + [Column(name, numeric=True) for _, name in areas],
         note="Colour: green when attainment reaches the targets (weighted by eligible "
         "records), amber within 2 points, red below. Each cell opens its results.",
