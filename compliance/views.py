@@ -20,6 +20,7 @@ from .selectors import (
     pending_months,
     remeasure_pending_since,
 )
+from .tables import RESULTS
 
 
 class ComplianceListView(FilteredListView):
@@ -27,6 +28,7 @@ class ComplianceListView(FilteredListView):
 
     filterset_class = ComplianceResultFilterSet
     template_name = "compliance/compliance_list.html"
+    table = RESULTS
     paginate_by = 50
 
     def get_base_queryset(self):
