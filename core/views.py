@@ -119,8 +119,7 @@ class FilteredListView(TableMixin, LoginRequiredMixin, ListView):
         # Sorted is not filtered: the caption and the empty state speak of the filters only
         # when one is set.
         filtered = any(v for k, v in self.request.GET.items() if k not in ("page", "ordering"))
-        if self.table is not None:
-            context["table"] = self.get_table(context["object_list"], filtered=filtered)
+        context["table"] = self.get_table(context["object_list"], filtered=filtered)
         return context
 
 
