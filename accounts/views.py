@@ -9,8 +9,10 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.audit import audit_action
+from core.views import TableMixin
 
 from .models import Notification
+from .tables import NOTIFICATIONS
 
 
 def notification_queryset(*, user):
@@ -18,11 +20,12 @@ def notification_queryset(*, user):
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(TableMixin, LoginRequiredMixin, ListView):
     """The user's notifications, newest first, unread ones marked; paginated."""
 
     template_name = "accounts/notification_list.html"
     context_object_name = "notifications"
+    table = NOTIFICATIONS
     paginate_by = 25
 
     def get_queryset(self):
@@ -40,6 +43,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
                 else ""
             )
         context["query_without_page"] = ""
+        context["table"] = self.get_table(context["notifications"])
         return context
 
 

@@ -7,6 +7,7 @@ from core.views import FilteredListView
 
 from .filtersets import AuditEntryFilterSet
 from .selectors import audit_entry_queryset
+from .tables import AUDIT_ENTRIES
 
 
 class AuditEntryListView(FilteredListView):
@@ -14,6 +15,7 @@ class AuditEntryListView(FilteredListView):
 
     filterset_class = AuditEntryFilterSet
     template_name = "audit/auditentry_list.html"
+    table = AUDIT_ENTRIES
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):

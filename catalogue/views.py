@@ -25,6 +25,7 @@ from .selectors import (
     service_detail,
     service_queryset,
 )
+from .tables import CLIENT_ENTITIES, PROVIDERS, SERVICES
 
 
 class ServiceListView(FilteredListView):
@@ -33,6 +34,7 @@ class ServiceListView(FilteredListView):
     selector = service_queryset
     filterset_class = ServiceFilterSet
     template_name = "catalogue/service_list.html"
+    table = SERVICES
     default_ordering = ("area__name", "code")
 
 
@@ -63,6 +65,7 @@ class ServiceProviderListView(FilteredListView):
     selector = provider_queryset
     filterset_class = ServiceProviderFilterSet
     template_name = "catalogue/serviceprovider_list.html"
+    table = PROVIDERS
     default_ordering = ("code",)
 
 
@@ -91,6 +94,7 @@ class ClientEntityListView(FilteredListView):
     selector = client_queryset
     filterset_class = ClientEntityFilterSet
     template_name = "catalogue/cliententity_list.html"
+    table = CLIENT_ENTITIES
     default_ordering = ("code",)
 
 

@@ -21,6 +21,7 @@ from .selectors import (
     pending_months,
     remeasure_pending_since,
 )
+from .tables import RESULTS
 
 
 class ComplianceListView(FilteredListView):
@@ -28,6 +29,7 @@ class ComplianceListView(FilteredListView):
 
     filterset_class = ComplianceResultFilterSet
     template_name = "compliance/compliance_list.html"
+    table = RESULTS
     paginate_by = 50
 
     def get_base_queryset(self):

@@ -13,6 +13,8 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from django.views.generic import ListView
 
+from .exports import csv_response
+
 
 class CappedPaginator(Paginator):
     """A paginator that counts at most ``cap`` rows and one more.
@@ -45,11 +47,32 @@ class CappedPaginator(Paginator):
         return super().num_pages
 
 
-class FilteredListView(LoginRequiredMixin, ListView):
+class TableMixin:
+    """A list view whose page shows ``table`` (a ``core.tables.ListTable``) over the
+    page's objects, in the context as ``table``."""
+
+    table = None
+
+    def get_table(self, objects, *, filtered: bool = False):
+        table = self.table.page(
+            objects, query=self.request.GET, filtered=filtered, path=self.request.path
+        )
+        if not filtered:
+            table.empty_link = self.empty_link()
+        return table
+
+    def empty_link(self) -> tuple[str, str] | None:
+        """(text, href) of what to do about an empty list (e.g. import some records)."""
+        return None
+
+
+class FilteredListView(TableMixin, LoginRequiredMixin, ListView):
     """A paginated list driven by the same FilterSet as the API.
 
-    Subclasses set ``selector`` (the base queryset with its joins) and
-    ``filterset_class``. Invalid filters show their errors and an empty list.
+    Subclasses set ``selector`` (the base queryset with its joins),
+    ``filterset_class`` and ``table`` (the page's ``ListTable``). Invalid filters show
+    their errors and an empty list. With ``export_filename``, ``?export=csv`` downloads
+    the whole filtered list with the table's exported columns.
     """
 
     selector = None
@@ -57,6 +80,20 @@ class FilteredListView(LoginRequiredMixin, ListView):
     paginate_by = 25
     paginator_class = CappedPaginator
     default_ordering: tuple[str, ...] = ()
+    export_filename = ""
+
+    def get(self, request, *args, **kwargs):
+        if self.export_filename and request.GET.get("export") == "csv":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        """The filtered list as a streamed CSV file (constant memory)."""
+        return csv_response(
+            self.export_filename,
+            self.table.export_header(),
+            self.table.export_rows(self.get_queryset()),
+        )
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
@@ -79,6 +116,10 @@ class FilteredListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        # Sorted is not filtered: the caption and the empty state speak of the filters only
+        # when one is set.
+        filtered = any(v for k, v in self.request.GET.items() if k not in ("page", "ordering"))
+        context["table"] = self.get_table(context["object_list"], filtered=filtered)
         return context
 
 

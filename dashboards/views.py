@@ -1,7 +1,7 @@
 """The home page, and the dashboard pages: management, provider, client and the
 semi-annual review pack.
 
-Each page validates its filters, asks the selectors for its tables, and renders them; with
+Each page validates its filters, builds its tables from the queries, and renders them; with
 ``?export=csv|xlsx&table=<key>`` it answers that table as a file instead, with the same
 filters (the review pack also exports every table in one workbook: ``?export=xlsx``).
 Out-of-scope providers and clients are answered with 404.
@@ -29,13 +29,15 @@ from core.months import add_months, months_between, months_up_to
 from providers.models import ServiceProvider
 from records.selectors import record_queryset
 
-from . import selectors
+from . import queries
 from .filtersets import (
     ClientDashboardFilterSet,
     DashboardFilterSet,
     ProviderDashboardFilterSet,
     ReviewFilterSet,
 )
+from .tables import client, deadlines, management, provider, review
+from .tables.cells import open_records_url
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -170,7 +172,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return context
 
     def choose_months(self, results, count: int = 12) -> None:
-        self.month = self.filterset.chosen_month or selectors.latest_month(results)
+        self.month = self.filterset.chosen_month or queries.latest_month(results)
         self.months = months_up_to(self.month, count) if self.month else []
 
 
@@ -184,12 +186,12 @@ class ManagementDashboardView(DashboardView):
         scope = user_scope(request.user)
         if not scope.sees_everything:
             # Provider and client users have a dashboard of their own.
-            provider = ServiceProvider.objects.filter(pk__in=scope.provider_ids).order_by("code")
-            client = ClientEntity.objects.filter(pk__in=scope.client_ids).order_by("code")
-            if provider := provider.first():
-                return redirect("dashboards:provider", code=provider.code)
-            if client := client.first():
-                return redirect("dashboards:client", code=client.code)
+            providers = ServiceProvider.objects.filter(pk__in=scope.provider_ids)
+            entities = ClientEntity.objects.filter(pk__in=scope.client_ids)
+            if own := providers.order_by("code").first():
+                return redirect("dashboards:provider", code=own.code)
+            if own := entities.order_by("code").first():
+                return redirect("dashboards:client", code=own.code)
             raise Http404
         return super().get(request, *args, **kwargs)
 
@@ -199,15 +201,15 @@ class ManagementDashboardView(DashboardView):
         if not self.month:
             return []
         drill = self.drill()
-        data = selectors.Facts.load(results, months=self.months)
+        data = queries.Facts.load(results, months=self.months)
         month = [self.month]
         return [
-            selectors.heatmap(data, months=month, drill=drill),
-            selectors.trend(data, months=self.months, by="provider", drill=drill),
-            selectors.by_kind(data, months=month, drill=drill),
-            selectors.most_breached(data, months=self.months, drill=drill),
-            selectors.breaches_table(results, months=self.months, drill=drill),
-            selectors.overdue_backlog(data, months=self.months),
+            management.heatmap(data, months=month, drill=drill),
+            management.trend(data, months=self.months, by="provider", drill=drill),
+            management.by_kind(data, months=month, drill=drill),
+            management.most_breached(data, months=self.months, drill=drill),
+            management.breaches_table(results, months=self.months, drill=drill),
+            management.overdue_backlog(data, months=self.months),
         ]
 
 
@@ -245,18 +247,18 @@ class ProviderDashboardView(DashboardView):
         # and global roles, a served client's own for its focal points.
         records = record_queryset(user=self.request.user).filter(provider=self.provider)
         drill = {"provider": self.provider.code, **self.drill()}
-        overdue = selectors.overdue_records(records, now=timezone.now())
-        overdue.note_href = selectors.open_records_url(provider=self.provider.code)
+        overdue = deadlines.overdue_records(records, now=timezone.now())
+        overdue.note_href = open_records_url(provider=self.provider.code)
         if not self.month:
             return [overdue]
-        data = selectors.Facts.load(results, months=self.months)
+        data = queries.Facts.load(results, months=self.months)
         return [
-            selectors.trend(data, months=self.months, by="kind", drill=drill),
-            selectors.by_kind(data, months=[self.month], drill=drill),
-            selectors.misses_by_client(results, months=self.months, drill=drill),
-            selectors.misses_by_service(data, months=self.months, drill=drill),
+            management.trend(data, months=self.months, by="kind", drill=drill),
+            management.by_kind(data, months=[self.month], drill=drill),
+            provider.misses_by_client(results, months=self.months, drill=drill),
+            provider.misses_by_service(data, months=self.months, drill=drill),
             overdue,
-            selectors.volumes(data, months=self.months, by="service"),
+            provider.volumes(data, months=self.months, by="service"),
         ]
 
     def get_context_data(self, **kwargs):
@@ -284,26 +286,26 @@ class ClientDashboardView(DashboardView):
         self.slug = f"client-{self.client.code}"
 
     def base_results(self):
-        return selectors.client_results(super().base_results(), client=self.client)
+        return queries.client_results(super().base_results(), client=self.client)
 
     def build_tables(self):
         results = self.results()
         self.choose_months(results)
         today = timezone.localdate()
         now = timezone.now()
-        records = selectors.client_records(self.request.user, self.client)
+        records = queries.client_records(self.request.user, self.client)
         drill = self.drill()
-        due = selectors.due_soon(records, now=now)
-        due.note_href = selectors.open_records_url(client=self.client.code)
+        due = deadlines.due_soon(records, now=now)
+        due.note_href = open_records_url(client=self.client.code)
         tables = [
-            selectors.client_providers(client=self.client, today=today),
-            selectors.client_slas(client=self.client),
+            client.client_providers(client=self.client, today=today),
+            client.client_slas(client=self.client),
         ]
         if self.month:
-            data = selectors.Facts.load(results, months=self.months)
+            data = queries.Facts.load(results, months=self.months)
             tables += [
-                selectors.compliance_by_service(data, months=self.months, drill=drill),
-                selectors.breaches_table(results, months=self.months, drill=drill),
+                client.compliance_by_service(data, months=self.months, drill=drill),
+                management.breaches_table(results, months=self.months, drill=drill),
             ]
         tables.append(due)
         return tables
@@ -334,7 +336,7 @@ class ReviewPackView(DashboardView):
         results = self.results()
         half = self.filterset.chosen_half
         if half is None:
-            latest = selectors.latest_month(results)
+            latest = queries.latest_month(results)
             if latest is None:
                 self.half = None
                 return []
@@ -344,19 +346,19 @@ class ReviewPackView(DashboardView):
         self.months = months_between(*half)
         self.month = None
         drill = self.drill()
-        data = selectors.Facts.load(results, months=self.months)
-        provider_area = selectors.heatmap(
+        data = queries.Facts.load(results, months=self.months)
+        provider_area = management.heatmap(
             data, months=self.months, drill=drill, key="by-provider-area"
         )
         provider_area.caption = "Compliance by provider and functional area (half-year)"
         return [
             provider_area,
-            selectors.trend(data, months=self.months, by="provider", drill=drill),
-            selectors.by_kind(data, months=self.months, drill=drill),
-            selectors.breaches_by_month(data, months=self.months, drill=drill),
-            selectors.most_breached(data, months=self.months, drill=drill),
-            selectors.satisfaction(data, months=self.months, drill=drill),
-            selectors.volumes(data, months=self.months, by="provider"),
+            management.trend(data, months=self.months, by="provider", drill=drill),
+            management.by_kind(data, months=self.months, drill=drill),
+            review.breaches_by_month(data, months=self.months, drill=drill),
+            management.most_breached(data, months=self.months, drill=drill),
+            review.satisfaction(data, months=self.months, drill=drill),
+            provider.volumes(data, months=self.months, by="provider"),
         ]
 
     def file_stamp(self) -> str:

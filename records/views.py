@@ -4,69 +4,47 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from accounts.selectors import user_scope
-from core.exports import csv_response
 from core.views import FilteredListView
 
 from .choices import ImportStatus
 from .filtersets import RecordImportFilterSet, ServiceRecordFilterSet
 from .forms import RecordImportConfirmForm, RecordImportForm
-from .imports.parse import COLUMNS, MEASURED_COLUMNS
 from .selectors import record_deadlines, record_import_queryset, record_queryset
 from .services import record_import_confirm, record_import_create
+from .tables import RECORD_IMPORTS, SERVICE_RECORDS
 from .tasks import apply_record_import, start_import_step, validate_record_import
-
-EXPORT_COLUMNS = (*COLUMNS, *MEASURED_COLUMNS)
 
 
 class ServiceRecordListView(FilteredListView):
-    """Records the user may see, filtered; ``?export=csv`` downloads them all as CSV."""
+    """Records the user may see, filtered; ``?export=csv`` downloads them all as CSV, with
+    the columns of the import file and what the portal measured (``tables``)."""
 
     filterset_class = ServiceRecordFilterSet
     template_name = "records/servicerecord_list.html"
+    table = SERVICE_RECORDS
+    export_filename = "service-records.csv"
     paginate_by = 50
 
     def get_base_queryset(self):
         return record_queryset(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "csv":
-            return self.export()
-        return super().get(request, *args, **kwargs)
+    @cached_property
+    def can_import(self) -> bool:
+        return user_scope(self.request.user).may_import
 
-    def export(self):
-        qs = self.get_queryset().values_list(
-            "external_ref",
-            "provider__code",
-            "client__code",
-            "service__code",
-            "received_at",
-            "completed_at",
-            "status",
-            "pauses",
-            "defective",
-            "elapsed_working_seconds",
-            "elapsed_calendar_seconds",
-            "calendar__code",
-        )
-
-        def rows():
-            for row in qs.iterator(chunk_size=2000):
-                row = list(row)
-                row[4] = row[4].isoformat()
-                row[5] = row[5].isoformat() if row[5] else ""
-                row[7] = ";".join(f"{p['start']}/{p['end']}" for p in row[7])
-                row[8] = "true" if row[8] else "false"
-                yield row
-
-        return csv_response("service-records.csv", EXPORT_COLUMNS, rows())
+    def empty_link(self):
+        if self.can_import:
+            return ("Import a CSV file", reverse("records:recordimport-create"))
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_import"] = user_scope(self.request.user).may_import
+        context["can_import"] = self.can_import
         return context
 
 
@@ -150,6 +128,7 @@ class RecordImportConfirmView(LoginRequiredMixin, View):
 class RecordImportListView(FilteredListView):
     filterset_class = RecordImportFilterSet
     template_name = "records/recordimport_list.html"
+    table = RECORD_IMPORTS
 
     def get_base_queryset(self):
         return record_import_queryset(user=self.request.user)

@@ -47,6 +47,7 @@ from .services import (
     sla_terminate,
     sla_update_draft,
 )
+from .tables import SLAS
 
 # The life-cycle actions posted to ``sla:sla-action``, in the order the page offers them.
 ACTIONS = ("submit", "approve", "return", "terminate", "amend")
@@ -58,12 +59,6 @@ FILTER_LABELS = {
     "service": "Service",
     "ordering": "Sort by",
 }
-SORTABLE_COLUMNS = (
-    ("number", "Number"),
-    ("start_date", "Start"),
-    ("end_date", "End"),
-    ("status", "Status"),
-)
 
 
 def _visible_sla(user, pk: int) -> Sla:
@@ -94,6 +89,7 @@ class SlaListView(FilteredListView):
     filterset_class = SlaFilterSet
     template_name = "sla/sla_list.html"
     context_object_name = "sla_list"
+    table = SLAS
     default_ordering = ("agreement__number", "-version")
 
     def get_base_queryset(self):
@@ -106,27 +102,12 @@ class SlaListView(FilteredListView):
             if name in fields:
                 fields[name].label = label
         context["can_register"] = bool(user_scope(self.request.user).registering_provider_ids)
-        context["sort_columns"] = self._sort_columns()
         return context
 
-    def _sort_columns(self) -> dict:
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        current = query.pop("ordering", [""])[-1]
-        columns = {}
-        for key, label in SORTABLE_COLUMNS:
-            ascending = current == key
-            query["ordering"] = f"-{key}" if ascending else key
-            columns[key] = {
-                "label": label,
-                "url": f"?{query.urlencode()}",
-                "aria_sort": "ascending"
-                if ascending
-                else "descending"
-                if current == f"-{key}"
-                else "",
-            }
-        return columns
+    def empty_link(self):
+        if user_scope(self.request.user).registering_provider_ids:
+            return ("Register one from the common template", reverse("sla:sla-create"))
+        return None
 
 
 class _DraftFormView(LoginRequiredMixin, View):

@@ -33,6 +33,7 @@ from .services import (
     campaign_create,
     campaign_open,
 )
+from .tables import CAMPAIGNS
 
 
 def _visible_campaign(user, pk: int) -> Campaign:
@@ -57,6 +58,7 @@ class CampaignListView(FilteredListView):
     filterset_class = CampaignFilterSet
     template_name = "surveys/campaign_list.html"
     context_object_name = "campaign_list"
+    table = CAMPAIGNS
     default_ordering = ("-opens_on", "-id")
 
     def get_base_queryset(self):

@@ -1,5 +1,7 @@
 from django import template
 
+from core.tables import render_table
+
 register = template.Library()
 
 
@@ -20,3 +22,10 @@ def duration_hm(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@register.simple_tag(takes_context=True)
+def data_table(context, table) -> str:
+    """``{% data_table table %}``: a table of ``core.tables`` as HTML (its empty state when
+    it has no row); buttons in its cells post with the page's CSRF token."""
+    return render_table(table, csrf_token=context.get("csrf_token") or "")

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from compliance.engine import compute_provider_month
-from dashboards import selectors as dashboards
+from dashboards import queries
+from dashboards.tables.management import breaches_table
+from dashboards.tables.review import satisfaction
 from tests.factories import user_with_role
 from tests.surveys.factories import FEB, JAN
 
@@ -140,8 +142,8 @@ class TestDashboards:
         from compliance.models import ComplianceResult
 
         results = ComplianceResult.objects.filter(kind="satisfaction")
-        data = dashboards.Facts.load(results, months=months)
-        return dashboards.satisfaction(data, months=months, drill={})
+        data = queries.Facts.load(results, months=months)
+        return satisfaction(data, months=months, drill={})
 
     def test_satisfaction_table_hides_two_answers_and_shows_nine(self, computed):
         (feb,) = self.table([FEB]).rows  # 1 + 1 answers
@@ -155,7 +157,7 @@ class TestDashboards:
     def test_breaches_table_leaves_the_hidden_breach_out(self, computed):
         from compliance.models import ComplianceResult
 
-        table = dashboards.breaches_table(
+        table = breaches_table(
             ComplianceResult.objects.filter(kind="satisfaction"), months=[JAN], drill={}
         )
         assert [(row[4].value, row[6].value) for row in table.rows] == [("all clients", 6)]

@@ -1,4 +1,4 @@
-"""The dashboard selectors against numbers counted by hand (see ``data.py``)."""
+"""The dashboards' queries and tables against numbers counted by hand (see ``factories.py``)."""
 
 from decimal import Decimal
 
@@ -7,8 +7,17 @@ import pytest
 from accounts.choices import Role
 from compliance.selectors import compliance_queryset
 from core.months import months_up_to
-from dashboards import selectors
+from dashboards import queries
 from dashboards.filtersets import DashboardFilterSet
+from dashboards.tables import provider, review
+from dashboards.tables.management import (
+    breaches_table,
+    by_kind,
+    heatmap,
+    most_breached,
+    overdue_backlog,
+    trend,
+)
 from tests.dashboards.factories import FEB, MAR, build_scenario
 from tests.factories import user_with_role
 
@@ -31,7 +40,7 @@ def values(table):
 
 
 def load(results, months=WINDOW):
-    return selectors.Facts.load(results, months=months)
+    return queries.Facts.load(results, months=months)
 
 
 class TestMonths:
@@ -40,12 +49,12 @@ class TestMonths:
         assert len(WINDOW) == 12
 
     def test_latest_month_with_results(self, results):
-        assert selectors.latest_month(results) == MAR
+        assert queries.latest_month(results) == MAR
 
 
 class TestHeatmap:
     def test_attainment_target_colour_and_breaches_per_provider_and_area(self, results):
-        table = selectors.heatmap(load(results), months=[MAR], drill={})
+        table = heatmap(load(results), months=[MAR], drill={})
         assert [c.label for c in table.columns] == ["Provider", "Area X", "Area Y"]
         a, b = table.rows
         # A × X: r1 + r2 + r3 + r5 = 231 / 250; weighted target 23,200 / 250 = 92.80.
@@ -67,7 +76,7 @@ class TestHeatmap:
         ]
 
     def test_cell_opens_its_results(self, results):
-        table = selectors.heatmap(load(results), months=[MAR], drill={"client_type": "office"})
+        table = heatmap(load(results), months=[MAR], drill={"client_type": "office"})
         href = table.rows[0][1].href
         assert href.startswith("/compliance/?")
         for part in ("provider=TST-A", "area=TST-X", "period=2026-03", "client_type=office"):
@@ -76,14 +85,14 @@ class TestHeatmap:
 
 class TestTrendsAndKinds:
     def test_attainment_per_provider_and_month(self, results):
-        table = selectors.trend(load(results), months=[FEB, MAR], by="provider", drill={})
+        table = trend(load(results), months=[FEB, MAR], by="provider", drill={})
         assert values(table) == [
             ["TST-A", Decimal("75.00"), Decimal("92.40")],
             ["TST-B", Decimal("50.00"), Decimal("100.00")],
         ]
 
     def test_every_kind_in_the_results_is_shown_satisfaction_included(self, results):
-        table = selectors.by_kind(load(results), months=[MAR], drill={})
+        table = by_kind(load(results), months=[MAR], drill={})
         assert values(table) == [
             ["accuracy", "mss", 1, 100, 97, Decimal("97.00"), 1],
             ["satisfaction", "mss", 1, 10, 9, Decimal("90.00"), 0],
@@ -93,7 +102,7 @@ class TestTrendsAndKinds:
 
     def test_trend_per_kind(self, results, scenario):
         provider_results = results.filter(provider=scenario.a)
-        table = selectors.trend(load(provider_results), months=[FEB, MAR], by="kind", drill={})
+        table = trend(load(provider_results), months=[FEB, MAR], by="kind", drill={})
         assert [row[0].value for row in table.rows] == [
             "Standards: Accuracy",
             "Standards: Satisfaction",
@@ -105,7 +114,7 @@ class TestTrendsAndKinds:
 
 class TestBreachesBacklogVolumes:
     def test_standards_most_often_breached(self, results):
-        table = selectors.most_breached(load(results), months=WINDOW, drill={})
+        table = most_breached(load(results), months=WINDOW, drill={})
         assert [(r[0].value, r[3].value, r[4].value) for r in table.rows] == [
             ("T-TX", 2, 3),
             ("T-AX", 1, 1),
@@ -113,7 +122,7 @@ class TestBreachesBacklogVolumes:
         ]
 
     def test_open_breaches_newest_first(self, results, scenario):
-        table = selectors.breaches_table(results, months=WINDOW, drill={})
+        table = breaches_table(results, months=WINDOW, drill={})
         assert [(r[0].value, r[2].value) for r in table.rows] == [
             ("2026-03", "T-TX"),
             ("2026-03", "T-AX"),
@@ -126,38 +135,38 @@ class TestBreachesBacklogVolumes:
         scenario.results["r2"].__class__.objects.filter(pk=scenario.results["r2"].pk).update(
             provisional=True
         )
-        table = selectors.breaches_table(results, months=WINDOW, drill={})
+        table = breaches_table(results, months=WINDOW, drill={})
         assert len(table.rows) == 3
 
     def test_overdue_backlog_per_provider(self, results):
-        table = selectors.overdue_backlog(load(results), months=WINDOW)
+        table = overdue_backlog(load(results), months=WINDOW)
         assert values(table) == [["TST-A", 4], ["TST-B", 2]]
         assert "status=open" in table.rows[0][1].href
 
     def test_volumes_are_completed_records_of_the_record_based_standards(self, results):
-        table = selectors.volumes(load(results), months=[FEB, MAR], by="provider")
+        table = provider.volumes(load(results), months=[FEB, MAR], by="provider")
         assert values(table) == [["TST-A", 80, 100, 180], ["TST-B", 20, 50, 70]]
 
     def test_breaches_per_provider_and_month(self, results):
-        table = selectors.breaches_by_month(load(results), months=[FEB, MAR], drill={})
+        table = review.breaches_by_month(load(results), months=[FEB, MAR], drill={})
         assert values(table) == [["TST-A", 1, 2, 3], ["TST-B", 1, 0, 1]]
 
     def test_misses_by_service_and_client(self, results, scenario):
         mine = results.filter(provider=scenario.a)
-        by_service = selectors.misses_by_service(load(mine), months=WINDOW, drill={})
+        by_service = provider.misses_by_service(load(mine), months=WINDOW, drill={})
         # r1 + r2 + r3 + r5 + r6: 291 met of 330 eligible.
         assert values(by_service) == [["TST-SX", 3, 5, Decimal("88.18")]]
-        by_client = selectors.misses_by_client(mine, months=WINDOW, drill={})
+        by_client = provider.misses_by_client(mine, months=WINDOW, drill={})
         assert values(by_client) == [["TST-C1", 1, 1, Decimal("75.00")]]
 
 
 class TestSatisfaction:
     def test_satisfaction_results_per_provider(self, results):
-        table = selectors.satisfaction(load(results), months=[FEB, MAR], drill={})
+        table = review.satisfaction(load(results), months=[FEB, MAR], drill={})
         assert values(table) == [["TST-A", 1, 10, 9, Decimal("90.00"), 0]]
 
     def test_says_none_yet_without_satisfaction_results(self, results):
-        table = selectors.satisfaction(
+        table = review.satisfaction(
             load(results.exclude(kind="satisfaction")), months=[MAR], drill={}
         )
         assert table.rows == [] and "No satisfaction results yet" in table.empty

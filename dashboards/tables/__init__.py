@@ -1,0 +1,1 @@
+"""The dashboards' tables, one module per page (``cells``: what they share)."""
