@@ -111,6 +111,23 @@ class UserScope:
             or provider_id in self.served_provider_ids
         )
 
+    def sees_all_of_provider(self, provider_id: int) -> bool:
+        """Whether the user sees every record and result of a provider (its people and
+        global roles), not only those about their own client entities."""
+        return self.sees_everything or provider_id in self.provider_ids
+
+    @property
+    def followed_provider_ids(self) -> frozenset[int] | None:
+        """The providers whose computations the pages report on for this user ("computed
+        3 minutes ago", pending months): ``None`` for every provider (global roles)."""
+        return None if self.sees_everything else self.provider_ids
+
+    @property
+    def reads_management_dashboard(self) -> bool:
+        """The dashboard across every provider: management and catalogue managers (others
+        are sent to their own organisation's dashboard)."""
+        return self.sees_everything
+
     def sees_client(self, client_id: int) -> bool:
         """Whether the user may open a client entity's figures (its dashboard): global roles
         and the entity's own focal points."""

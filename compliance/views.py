@@ -40,7 +40,7 @@ class ComplianceListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scope = user_scope(self.request.user)
-        provider_ids = None if scope.sees_everything else scope.provider_ids
+        provider_ids = scope.followed_provider_ids
         context["last_computed"] = last_computed_at(provider_ids=provider_ids)
         context["pending_months"] = pending_months(provider_ids=provider_ids)
         context["remeasure_since"] = remeasure_pending_since(provider_ids=provider_ids)

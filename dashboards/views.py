@@ -184,7 +184,7 @@ class ManagementDashboardView(DashboardView):
 
     def get(self, request, *args, **kwargs):
         scope = user_scope(request.user)
-        if not scope.sees_everything:
+        if not scope.reads_management_dashboard:
             # Provider and client users have a dashboard of their own.
             providers = ServiceProvider.objects.filter(pk__in=scope.provider_ids)
             entities = ClientEntity.objects.filter(pk__in=scope.client_ids)
@@ -236,7 +236,7 @@ class ProviderDashboardView(DashboardView):
     def audience(self) -> str:
         # A served client's focal points see the provider through their own entities.
         scope = user_scope(self.request.user)
-        if scope.sees_everything or self.provider.pk in scope.provider_ids:
+        if scope.sees_all_of_provider(self.provider.pk):
             return "all"
         return "clients:" + ",".join(str(pk) for pk in sorted(scope.client_ids))
 

@@ -173,9 +173,7 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             {
                 "group_by": group_by,
-                "last_computed_at": last_computed_at(
-                    provider_ids=None if scope.sees_everything else scope.provider_ids
-                ),
+                "last_computed_at": last_computed_at(provider_ids=scope.followed_provider_ids),
                 "groups": [
                     {
                         "code": r.code,
@@ -228,8 +226,7 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
             period=dt.date.fromisoformat(f"{period}-01") if period else None,
             provider_ids=provider_ids,
         )
-        if not scope.sees_everything:
-            shards = [s for s in shards if scope.may_compute_for(s[0])]
+        shards = [s for s in shards if scope.may_compute_for(s[0])]
         return Response(
             {"enqueued": enqueue_shards(shards, "api")}, status=status.HTTP_202_ACCEPTED
         )
