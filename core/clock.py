@@ -32,6 +32,9 @@ Clocks
   values (``(None, None)`` while it is open): what an import needs for every row.
 * ``localize(zone, wall)`` is the instant of a local wall-clock time (``None`` if clocks
   skip it), from the same cached offsets.
+* ``working_overlap_seconds(cal1, cal2, a, b)`` is the length of ``[a, b)`` that is working
+  time on both calendars (DOMAIN §9); ``iso_week_bounds("2026-W10")`` gives an ISO week
+  as UTC instants, Monday 00:00 to the next Monday 00:00.
 
 Every instant must be a timezone-aware :class:`~datetime.datetime`; the zone of an input
 does not matter, only the instant it denotes. Deadlines are returned as aware datetimes in
@@ -96,12 +99,14 @@ __all__ = [
     "elapsed_calendar_seconds",
     "elapsed_seconds",
     "elapsed_working_seconds",
+    "iso_week_bounds",
     "localize",
     "measure_interval",
     "merge_pauses",
     "threshold_seconds",
     "uses_working_time",
     "validate_interval",
+    "working_overlap_seconds",
 ]
 
 #: Weekday keys, Monday first (the index is ``date.weekday()``).
@@ -511,6 +516,17 @@ class _Engine:
             total += self.block(k)[3]
         return total + self._before(self.block(kb), b)
 
+    def intervals(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The working intervals within the epoch interval ``[a, b)``, in order, clipped."""
+        found = []
+        for k in range(a >> _BLOCK_BITS, (b >> _BLOCK_BITS) + 1):
+            starts, ends, _, _ = self.block(k)
+            for i in range(bisect_right(ends, a), len(starts)):
+                if starts[i] >= b:
+                    break
+                found.append((max(starts[i], a), min(ends[i], b)))
+        return found
+
     def advance(self, a: int, seconds: int) -> int:
         """The earliest epoch ``t >= a`` with ``worked(a, t) >= seconds`` (``seconds > 0``)."""
         if not self.has_work:
@@ -738,6 +754,43 @@ def calendar_due_at(start: datetime, seconds: int, pauses: Iterable[Pause] = ())
 # --------------------------------------------------------------------------------------
 # Local wall time
 # --------------------------------------------------------------------------------------
+
+
+def working_overlap_seconds(
+    first: WorkCalendar, second: WorkCalendar, start: datetime, end: datetime
+) -> int:
+    """The seconds of ``[start, end)`` that are working time on both calendars, each in its
+    own zone with its own holidays (DOMAIN §9): how long two duty stations can work
+    together. Symmetric; raises :class:`ClockError` for naive instants or ``end < start``."""
+    a, b = _epoch(start, "start"), _epoch(end, "end")
+    if b < a:
+        raise ClockError("end: before start")
+    mine, theirs = first._engine.intervals(a, b), second._engine.intervals(a, b)
+    total, j = 0, 0
+    for lo, hi in mine:
+        while j < len(theirs) and theirs[j][1] <= lo:
+            j += 1
+        k = j
+        while k < len(theirs) and theirs[k][0] < hi:
+            total += min(hi, theirs[k][1]) - max(lo, theirs[k][0])
+            k += 1
+    return total
+
+
+def iso_week_bounds(week: str) -> tuple[datetime, datetime]:
+    """The ISO week ``YYYY-Www`` as UTC instants [Monday 00:00, next Monday 00:00).
+
+    Raises :class:`ClockError` for anything else, or a week the year does not have."""
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", week) if isinstance(week, str) else None
+    if match is None:
+        raise ClockError(f"week: expected YYYY-Www, e.g. 2026-W10, got {str(week)[:20]!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise ClockError(f"week: {year} has no week {number}") from None
+    start = datetime.combine(monday, time(), UTC)
+    return start, start + timedelta(days=7)
 
 
 def localize(zone: str, wall: datetime) -> datetime | None:

@@ -182,6 +182,7 @@ MATRIX = [
             E(f"{ns}:{name}-detail", "DELETE", f"/api/v1/{prefix}/{{{obj}}}/", **{delete: CURATOR}),
         )
     ],
+    E("core-api:calendar-overlap", "GET", "/api/v1/calendar-overlap/?a=KWI&b=NBO&week=2026-W10", ok=SIGNED_IN),
     E("audit-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
     E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
     # API: service records and imports
