@@ -253,12 +253,11 @@ def _measure_detail(result: ComplianceResult) -> str:
 
 
 def open_breaches(*, results: QuerySet[ComplianceResult]) -> QuerySet[ComplianceResult]:
-    """Breached results of closed months, and provisional ones that can no longer recover
-    (those the engine has notified), newest first. Satisfaction results from too few
-    answers are left out (survey anonymity: their status is not shown)."""
+    """Breached results of months that are over (a provisional breach may still recover,
+    and is not announced either), newest first. Satisfaction results from too few answers
+    are left out (survey anonymity: their status is not shown)."""
     return (
-        results.filter(status=ComplianceStatus.BREACHED)
+        results.filter(status=ComplianceStatus.BREACHED, provisional=False)
         .exclude(WITHHELD_RESULTS)
-        .filter(Q(provisional=False) | Q(breach_notified_at__isnull=False))
         .order_by("-period", "provider__code", "standard__code")
     )

@@ -221,8 +221,8 @@ def most_breached(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
 def breaches_table(
     results: QuerySet[ComplianceResult], *, months: list[dt.date], drill: dict
 ) -> Table:
-    """Open breaches of ``months`` (closed months, and provisional ones already notified),
-    newest first: the first 25 (one query) and a link to them all."""
+    """Open breaches of ``months`` (months that are over: a provisional breach is not one
+    yet), newest first: the first 25 (one query) and a link to them all."""
     rows = newest_breaches(results, months=months, limit=LIST_LIMIT + 1)
     table = Table(
         key="breaches",
