@@ -10,7 +10,7 @@ from django.core import mail
 
 from accounts.choices import Role
 from accounts.models import Notification
-from compliance.engine import compute_provider_month
+from compliance.engine import compute_provider_month, compute_shards, recent_shards
 from compliance.models import ComplianceResult
 from tests.compliance.factories import kjso, standard
 from tests.factories import user_with_role
@@ -114,6 +114,44 @@ def test_a_provisional_breach_that_recovers_before_the_month_ends_is_never_annou
     found = result(acc)
     assert (found.status, found.provisional, found.breach_notified_at) == ("met", False, None)
     assert notices(manager) == 0
+
+
+def test_the_nightly_run_finalises_the_previous_month_in_the_providers_zone(
+    breached_february, django_capture_on_commit_callbacks
+):
+    acc, manager = breached_february
+    compute(MID_FEB)
+    kuwait = kjso().pk
+    # 23:59 in Kuwait on 28 February: February is still the current month there.
+    shards = recent_shards(now=FEB_LAST_MINUTE)
+    assert (kuwait, FEB) in shards and (kuwait, dt.date(2026, 1, 1)) in shards
+    assert (kuwait, MAR) not in shards
+    # Two minutes later it is March in Kuwait: the nightly run computes February, now over.
+    shards = recent_shards(now=MAR_FIRST_MINUTE)
+    assert {(kuwait, FEB), (kuwait, MAR)} <= set(shards)
+    assert (kuwait, dt.date(2026, 1, 1)) not in shards
+    for _ in range(2):  # run twice: announced once
+        with django_capture_on_commit_callbacks(execute=True):
+            compute_shards(shards=[s for s in shards if s[0] == kuwait], now=MAR_FIRST_MINUTE)
+    assert not result(acc).provisional
+    assert notices(manager) == 1 and len(mail.outbox) == 1
+
+
+def test_the_nightly_run_catches_up_a_closed_month_left_provisional(breached_february):
+    acc, manager = breached_february
+    compute(MID_FEB)  # then no run for two months
+    april = dt.datetime(2026, 4, 15, tzinfo=dt.UTC)
+    shards = recent_shards(now=april)
+    assert (kjso().pk, FEB) in shards
+    compute_shards(shards=[s for s in shards if s[0] == kjso().pk], now=april)
+    found = result(acc)
+    assert not found.provisional and found.breach_notified_at == april
+    assert notices(manager) == 1
+
+
+def test_a_day_given_to_the_nightly_run_applies_to_every_provider():
+    shards = recent_shards(today=dt.date(2026, 3, 31), now=MAR_FIRST_MINUTE)
+    assert (kjso().pk, dt.date(2026, 2, 1)) in shards and (kjso().pk, MAR) in shards
 
 
 def test_a_provisional_result_given_to_the_notices_is_not_announced(breached_february):
