@@ -305,6 +305,48 @@ class TestReviewPack:
         assert "A complete half-year." in page(response)
 
 
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("url", "query", "message"),
+        [
+            ("/dashboards/", {"month": "2026-05"}, "2026-05 has not begun yet: choose 2026-04"),
+            ("/dashboards/", {"month": "2031-01"}, "has not begun yet"),
+            ("/dashboards/", {"month": "2026-4"}, "Use YYYY-MM"),
+            ("/dashboards/", {"month": "0000-01"}, "0000-01 is too early"),
+            ("/dashboards/", {"month": "0001-05"}, "0001-05 is too early"),
+            ("/dashboards/providers/TST-A/", {"month": "2026-05"}, "has not begun yet"),
+            ("/dashboards/clients/TST-C1/", {"month": "2027-01"}, "has not begun yet"),
+            ("/dashboards/review/", {"half": "2026-H2"}, "2026-H2 has not begun yet: choose "),
+            ("/dashboards/review/", {"half": "0000-H1"}, "is too early"),
+            ("/dashboards/review/", {"half": "2026-H7"}, "Use YYYY-H1 or YYYY-H2"),
+        ],
+    )
+    def test_is_refused_with_a_clear_message_and_no_figures(
+        self, management, scenario, url, query, message
+    ):
+        response = management.get(url, query)
+        html = page(response)
+        assert message in html and 'role="alert"' in html
+        assert response.context["table_list"] == []
+        assert "Showing <strong>" not in html and "See the current" not in html
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"month": "2026-05", "export": "csv", "table": "heatmap"},
+            {"month": "0001-05", "export": "xlsx", "table": "trend"},
+        ],
+    )
+    def test_exports_are_refused_too(self, management, scenario, query):
+        assert management.get("/dashboards/", query).status_code == 404
+
+    def test_the_current_month_in_the_earliest_zone_is_allowed(self, management, monkeypatch):
+        # 30 April 11:00 UTC: May has begun at UTC+14.
+        at(monkeypatch, dt.datetime(2026, 4, 30, 11, tzinfo=dt.UTC))
+        build_scenario()
+        assert management.get("/dashboards/", {"month": "2026-05"}).context["table_list"]
+
+
 def test_query_counts_stay_fixed_with_provisional_months(management, scenario):
     """The same number of queries as with complete months only (see test_query_counts)."""
     urls = [
