@@ -87,3 +87,12 @@ def test_the_api_summary_says_which_groups_hold_a_provisional_result(february_pr
         ("2026-01", False),
         ("2026-02", True),
     }
+
+
+def test_the_admin_list_marks_a_provisional_month(admin_client, february_provisional):
+    listing = html.unescape(
+        admin_client.get("/admin/compliance/complianceresult/").content.decode()
+    )
+    assert f"2026-02 ({PROVISIONAL})" in listing and "2026-01 (" not in listing
+    only = admin_client.get("/admin/compliance/complianceresult/", {"provisional__exact": "1"})
+    assert only.status_code == 200 and "2026-01" not in only.content.decode()
