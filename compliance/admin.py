@@ -22,10 +22,11 @@ WITHHELD_FIELDS = ("eligible", "met", "status")
 @admin.register(ComplianceResult)
 class ComplianceResultAdmin(ReadOnlyAdmin):
     """Results are computed by the engine only; the portal's compliance pages read them.
-    A satisfaction result from too few answers shows no figure here either."""
+    A satisfaction result from too few answers shows no figure here either; a month not
+    over is marked as on the pages."""
 
-    list_display = ("key", "provider", "period", "scope", "eligible_shown", "met_shown")
-    list_filter = ("scope", "kind", "provider")
+    list_display = ("key", "provider", "month_shown", "scope", "eligible_shown", "met_shown")
+    list_filter = ("scope", "kind", "provisional", "provider")
     search_fields = ("key",)
     list_select_related = ("provider",)
 
@@ -35,6 +36,11 @@ class ComplianceResultAdmin(ReadOnlyAdmin):
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)
+
+    @admin.display(description="month", ordering="period")
+    def month_shown(self, obj):
+        month = f"{obj.period:%Y-%m}"
+        return f"{month} ({obj.PROVISIONAL})" if obj.provisional else month
 
     @admin.display(description="eligible")
     def eligible_shown(self, obj):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from catalogue.choices import MeasureKind
+from core.months import PROVISIONAL
 
 from .choices import MIN_ANSWERS_SHOWN, ComplianceScope, ComplianceStatus, RunStatus
 
@@ -88,8 +89,9 @@ class ComplianceResult(models.Model):
             return None
         return (Decimal(self.met) / Decimal(self.eligible)).quantize(Decimal("0.0001"))
 
-    # For templates: {{ result.WITHHELD_NOTE }}.
+    # For templates: {{ result.WITHHELD_NOTE }}, {{ result.PROVISIONAL }}.
     WITHHELD_NOTE = WITHHELD_NOTE
+    PROVISIONAL = PROVISIONAL
 
     @property
     def figures_withheld(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 
 from accounts.selectors import user_scope
 from catalogue.choices import MeasureKind
+from core.months import PROVISIONAL
 from records.models import PendingCompliance, PendingRemeasure
 
 from .choices import ComplianceScope, ComplianceStatus
@@ -55,6 +56,7 @@ class SummaryRow:
     breached: int
     overdue_open: int
     only_satisfaction: bool = False
+    provisional: bool = False  # a result of a month not over is among them
 
     @property
     def figures_withheld(self) -> bool:
@@ -87,6 +89,7 @@ def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) ->
             met=Sum("met"),
             overdue_open=Sum("overdue_open"),
             others=Count("id", filter=~Q(kind=MeasureKind.SATISFACTION)),
+            provisional=Count("id", filter=Q(provisional=True)),
         )
         .order_by(code)
     )
@@ -100,6 +103,7 @@ def compliance_summary(*, results: QuerySet[ComplianceResult], group_by: str) ->
             breached=row["breached"],
             overdue_open=row["overdue_open"] or 0,
             only_satisfaction=not row["others"],
+            provisional=bool(row["provisional"]),
         )
         for row in rows
     ]
@@ -165,6 +169,10 @@ class Matrix:
     rows: list[MatrixRow]
     hidden: int = 0  # measures without any record in these months
     page_obj: Page | None = None  # when the rows come a page at a time
+    provisional: frozenset = frozenset()  # months shown with a provisional result
+
+    # For templates: {{ matrix.PROVISIONAL }}.
+    PROVISIONAL = PROVISIONAL
 
 
 MATRIX_ROWS_PER_PAGE = 25
@@ -239,6 +247,9 @@ def compliance_matrix(
         rows=rows,
         hidden=len(measures) - sum(m["measured"] for m in measures),
         page_obj=page_obj,
+        provisional=frozenset(
+            month for by_month in cells.values() for month, r in by_month.items() if r.provisional
+        ),
     )
 
 
@@ -253,12 +264,11 @@ def _measure_detail(result: ComplianceResult) -> str:
 
 
 def open_breaches(*, results: QuerySet[ComplianceResult]) -> QuerySet[ComplianceResult]:
-    """Breached results of closed months, and provisional ones that can no longer recover
-    (those the engine has notified), newest first. Satisfaction results from too few
-    answers are left out (survey anonymity: their status is not shown)."""
+    """Breached results of months that are over (a provisional breach may still recover,
+    and is not announced either), newest first. Satisfaction results from too few answers
+    are left out (survey anonymity: their status is not shown)."""
     return (
-        results.filter(status=ComplianceStatus.BREACHED)
+        results.filter(status=ComplianceStatus.BREACHED, provisional=False)
         .exclude(WITHHELD_RESULTS)
-        .filter(Q(provisional=False) | Q(breach_notified_at__isnull=False))
         .order_by("-period", "provider__code", "standard__code")
     )

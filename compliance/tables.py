@@ -7,6 +7,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.months import PROVISIONAL
 from core.tables import Cell, Column, ListTable, muted
 
 from .selectors import records_url
@@ -14,7 +15,7 @@ from .templatetags.compliance import percent
 
 
 def _month(result) -> Cell:
-    after = muted("provisional") if result.provisional else ""
+    after = muted(PROVISIONAL) if result.provisional else ""
     return Cell(result.period, f"{result.period:%Y-%m}", after=after)
 
 

@@ -72,7 +72,9 @@ def compute_pending_compliance() -> int:
 
 @shared_task(name="compliance.compute_recent")
 def compute_recent_compliance() -> int:
-    """Nightly (beat): the current and previous month of every provider."""
+    """Nightly (beat): the current and previous month of every provider, in its own time
+    zone, and any closed month still provisional (``recent_shards``): a month that is over
+    becomes final, and its breaches are announced."""
     return enqueue_shards(recent_shards(), "nightly")
 
 

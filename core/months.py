@@ -1,5 +1,6 @@
 """Calendar months, as the first day of the month (the periods of compliance, campaigns
-and dashboards). Pure functions: no database, no clock."""
+and dashboards), and what a figure of a month that is not over says. Pure functions: no
+database, no clock."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -47,3 +48,37 @@ def local_bounds(first_day: dt.date, last_day_exclusive: dt.date, zone: ZoneInfo
         dt.datetime.combine(first_day, dt.time(), zone).astimezone(dt.UTC),
         dt.datetime.combine(last_day_exclusive, dt.time(), zone).astimezone(dt.UTC),
     )
+
+
+# DOMAIN §5: the current month (in the provider's time zone) is provisional. Every figure
+# of such a month says so in these words, on the pages, in the exports and in notices.
+PROVISIONAL = "provisional: month not over"
+# A figure over several months, one of which (or more) is not over.
+PROVISIONAL_MIXED = "provisional: includes a month not over"
+# The exports' column that carries the mark of each row (present when a row has one).
+PROVISIONAL_COLUMN = "provisional"
+
+
+def provisional_note(months, provisional) -> str:
+    """The mark of a figure over ``months``, of which ``provisional`` are not over: none,
+    ``PROVISIONAL`` (all of them) or ``PROVISIONAL_MIXED`` (some)."""
+    provisional = set(provisional)
+    if not provisional:
+        return ""
+    return PROVISIONAL if set(months) <= provisional else PROVISIONAL_MIXED
+
+
+def month_label(month: dt.date, provisional=()) -> str:
+    """A month's column heading ("Dec 2026"), marked when its figures are provisional."""
+    label = f"{month:%b %Y}"
+    return f"{label} (provisional)" if month in provisional else label
+
+
+def half_start(month: dt.date) -> dt.date:
+    """The first month of ``month``'s half-year (January or July)."""
+    return dt.date(month.year, 1 if month.month <= 6 else 7, 1)
+
+
+def half_label(first: dt.date) -> str:
+    """A half-year as ``YYYY-H1`` or ``YYYY-H2`` (the review pack's choice)."""
+    return f"{first.year}-H{1 if first.month <= 6 else 2}"

@@ -25,6 +25,8 @@ from typing import Any
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .months import PROVISIONAL_COLUMN, PROVISIONAL_MIXED
+
 # --------------------------------------------------------------------------------------
 # Cells, columns and tables
 # --------------------------------------------------------------------------------------
@@ -49,7 +51,10 @@ class Cell:
     For list pages also: ``title`` spells out an abbreviated text (``<abbr>``), ``badge``
     shows the text as a badge of that class (e.g. ``badge-open``), ``after`` follows the
     text (plain text, or a fragment from ``badge()`` or ``muted()``), ``action`` is a
-    button that posts."""
+    button that posts.
+
+    ``provisional`` marks a figure of a month that is not over (``core.months.PROVISIONAL``
+    or ``PROVISIONAL_MIXED``): shown below it, and carried by the exports (``Table``)."""
 
     value: object
     text: str | None = None
@@ -60,6 +65,7 @@ class Cell:
     badge: str = ""
     after: str = ""
     action: Action | None = None
+    provisional: str = ""
 
     @property
     def shown(self) -> str:
@@ -127,7 +133,14 @@ class Table:
     given, holds the classes of each row. ``ordering`` and ``query`` (the page's query
     without its page and ordering) make the sorting links of the sortable columns.
     ``empty`` is said when there is no row, followed by ``empty_link`` (text, href) if
-    any."""
+    any.
+
+    Exports: a table whose rows hold a provisional figure (``Cell.provisional``), or that
+    shows a provisional period (``provisional``, set by the page), gets one more column,
+    ``provisional``, with each row's mark (empty on final rows); a table with its own
+    export shape gives the marks of its ``export_rows`` in ``export_marks``. ``undated``:
+    its figures are of now (open records, designations), not of the months the page
+    shows."""
 
     key: str
     caption: str
@@ -140,6 +153,9 @@ class Table:
     # A different shape for the exports (e.g. the heatmap, long format), when needed.
     export_columns: list[str] | None = None
     export_rows: list[list] | None = None
+    export_marks: list[str] | None = None
+    provisional: bool = False
+    undated: bool = False
     css: str = "data"
     row_headers: bool = True
     figures: bool = True
@@ -149,12 +165,32 @@ class Table:
     empty_link: tuple[str, str] | None = None
 
     def header(self) -> list[str]:
-        return self.export_columns or [c.header for c in self.columns]
+        header = list(self.export_columns or [c.header for c in self.columns])
+        return [*header, PROVISIONAL_COLUMN] if self.marked() else header
 
     def values(self) -> list[list]:
         if self.export_rows is not None:
-            return self.export_rows
-        return [[cell.value for cell in row] for row in self.rows]
+            rows = self.export_rows
+        else:
+            rows = [[cell.value for cell in row] for row in self.rows]
+        if not self.marked():
+            return rows
+        return [[*row, mark] for row, mark in zip(rows, self.marks(), strict=True)]
+
+    def marked(self) -> bool:
+        """Whether the exports carry the ``provisional`` column."""
+        return self.provisional or any(self.marks())
+
+    def marks(self) -> list[str]:
+        """Each exported row's provisional mark ("" when its figures are final): the mark
+        its cells share, or ``PROVISIONAL_MIXED`` when they differ."""
+        if self.export_rows is not None:
+            return self.export_marks or [""] * len(self.export_rows)
+        marks = []
+        for row in self.rows:
+            found = {cell.provisional for cell in row if cell.provisional}
+            marks.append(found.pop() if len(found) == 1 else PROVISIONAL_MIXED if found else "")
+        return marks
 
 
 # --------------------------------------------------------------------------------------
@@ -295,6 +331,8 @@ def _content(cell: Cell, csrf_token) -> str:
         shown += f" {conditional_escape(cell.after)}"
     if cell.note:
         shown += f'<div class="small muted">{escape(cell.note)}</div>'
+    if cell.provisional:
+        shown += f'<div class="small provisional">{escape(cell.provisional)}</div>'
     if cell.action:
         action = cell.action
         detail = (

@@ -1,20 +1,26 @@
 """The dashboards' filters: month (or half-year), region, area, provider and client type.
 
 One FilterSet validates them all (bad values show their errors and an empty dashboard,
-as on the list pages); the month is read from the form, the others filter the results.
+as on the list pages); the month is read from the form, the others filter the results. A
+month or half-year that has not begun yet (anywhere) is refused, like a malformed one.
 """
 
 import datetime as dt
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from catalogue.models import FunctionalArea
 from clients.choices import EntityType
 from compliance.models import ComplianceResult
 from core.filters import MONTH_VALIDATOR, CodeChoiceFilter
+from core.months import half_label, half_start
 from providers.models import ServiceProvider
 from providers.regions import REGION_CHOICES, region_q
+
+from .periods import month_begun_anywhere
 
 HALF_VALIDATOR = RegexValidator(r"^\d{4}-H[12]$", "Use YYYY-H1 or YYYY-H2, e.g. 2026-H1.")
 
@@ -23,12 +29,50 @@ def _first_month(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(f"{value}-01") if value else None
 
 
+def month_has_begun(value: str) -> None:
+    """A month (``YYYY-MM``) that has not begun yet has no figures: refused (so is one
+    before ``EARLIEST_YEAR``)."""
+    if not MONTH_VALIDATOR.regex.match(value):
+        return  # malformed: the format's own message says so
+    month = dt.date(max(int(value[:4]), 1), int(value[5:]), 1)
+    _within(value, month, "month", lambda m: f"{m:%Y-%m}")
+
+
+def half_has_begun(value: str) -> None:
+    """A half-year (``YYYY-H1``/``YYYY-H2``) that has not begun yet: refused (so is one
+    before ``EARLIEST_YEAR``)."""
+    if not HALF_VALIDATOR.regex.match(value):
+        return  # malformed: the format's own message says so
+    first = dt.date(max(int(value[:4]), 1), 1 if value[-1] == "1" else 7, 1)
+    _within(value, first, "half-year", lambda m: half_label(half_start(m)))
+
+
+# No figures before this year (and the trend's twelve months must fit in the calendar).
+EARLIEST_YEAR = 1900
+
+
+def _within(value: str, first: dt.date, what: str, label) -> None:
+    if first.year < EARLIEST_YEAR:
+        raise ValidationError(
+            f"{value} is too early: choose a {what} from {EARLIEST_YEAR} on.", code="too_early"
+        )
+    latest = month_begun_anywhere(timezone.now())
+    if first > latest:
+        raise ValidationError(
+            f"{value} has not begun yet: choose {label(latest)} or an earlier {what}.",
+            code="future",
+        )
+
+
 class DashboardFilterSet(django_filters.FilterSet):
-    """Filters shared by every dashboard. ``month`` picks the month shown (the latest with
-    results by default); the trend covers the 12 months up to it."""
+    """Filters shared by every dashboard. ``month`` picks the month shown (the last
+    complete month by default); the trend covers the 12 months up to it."""
 
     month = django_filters.CharFilter(
-        method="keep", max_length=7, validators=[MONTH_VALIDATOR], label="Month (YYYY-MM)"
+        method="keep",
+        max_length=7,
+        validators=[MONTH_VALIDATOR, month_has_begun],
+        label="Month (YYYY-MM)",
     )
     region = django_filters.ChoiceFilter(
         choices=REGION_CHOICES,
@@ -88,7 +132,10 @@ class ReviewFilterSet(DashboardFilterSet):
     """The semi-annual review pack: a half-year instead of a month."""
 
     half = django_filters.CharFilter(
-        method="keep", max_length=7, validators=[HALF_VALIDATOR], label="Half-year (YYYY-H1/H2)"
+        method="keep",
+        max_length=7,
+        validators=[HALF_VALIDATOR, half_has_begun],
+        label="Half-year (YYYY-H1/H2)",
     )
 
     class Meta(DashboardFilterSet.Meta):

@@ -24,6 +24,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -35,6 +36,7 @@ from catalogue.models import Designation, MinimumServiceStandard, Service
 from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult, figures_withheld
 from compliance.selectors import BREACHED_SHOWN, open_breaches
+from core.months import provisional_note
 from providers.models import ServiceProvider
 from records.choices import RecordStatus
 from records.models import ServiceRecord
@@ -80,11 +82,13 @@ class Fact:
     weighted: Decimal  # sum of target_pct × eligible
     overdue: int
     largest: int  # the largest eligible count of one result
+    provisional: int = 0  # how many of the results are provisional (month not over)
 
 
 @dataclass
 class Totals:
-    """Facts summed: results, eligible, met, breached... and what follows from them."""
+    """Facts summed: results, eligible, met, breached... and what follows from them;
+    ``months`` they cover, and those of them whose figures are provisional."""
 
     results: int = 0
     eligible: int = 0
@@ -93,9 +97,14 @@ class Totals:
     weighted: Decimal = Decimal(0)
     overdue: int = 0
     only_satisfaction: bool = True  # until a fact of another kind is added
+    months: set = field(default_factory=set)
+    provisional: set = field(default_factory=set)
 
     def add(self, fact: Fact) -> None:
         self.only_satisfaction = self.only_satisfaction and fact.kind == SATISFACTION
+        self.months.add(fact.period)
+        if fact.provisional:
+            self.provisional.add(fact.period)
         self.results += fact.results
         self.eligible += fact.eligible
         self.met += fact.met
@@ -112,6 +121,11 @@ class Totals:
     def attainment(self) -> Decimal | None:
         """met ÷ eligible in percent (two decimals); None when nothing was eligible."""
         return pct(self.met, self.eligible)
+
+    @property
+    def provisional_note(self) -> str:
+        """The mark of these figures: none when every month is over (``provisional_note``)."""
+        return provisional_note(self.months, self.provisional)
 
     @property
     def target(self) -> Decimal | None:
@@ -137,6 +151,7 @@ def facts(results: QuerySet[ComplianceResult], *, months: list[dt.date]) -> list
             met_sum=Sum("met"),
             breached=BREACHED_SHOWN,
             overdue=Sum("overdue_open"),
+            provisional=Count("id", filter=Q(provisional=True)),
         )
     )
     return [
@@ -154,8 +169,24 @@ def facts(results: QuerySet[ComplianceResult], *, months: list[dt.date]) -> list
             weighted=weighted or Decimal(0),
             overdue=overdue or 0,
             largest=largest or 0,
+            provisional=provisional,
         )
-        for p, s, m, k, sc, period, weighted, largest, n, eligible, met, breached, overdue in rows
+        for (
+            p,
+            s,
+            m,
+            k,
+            sc,
+            period,
+            weighted,
+            largest,
+            n,
+            eligible,
+            met,
+            breached,
+            overdue,
+            provisional,
+        ) in rows
     ]
 
 
@@ -212,6 +243,21 @@ class Facts:
         wanted = set(months)
         return [f for f in self.items if f.period in wanted]
 
+    @property
+    def months(self) -> set[dt.date]:
+        """The months that have results."""
+        return {f.period for f in self.items}
+
+    @property
+    def provisional_months(self) -> set[dt.date]:
+        """The months with a provisional result (a month not over in a provider's zone)."""
+        return {f.period for f in self.items if f.provisional}
+
+    def last_complete_month(self) -> dt.date | None:
+        """The latest month that has results, all of them final."""
+        complete = self.months - self.provisional_months
+        return max(complete) if complete else None
+
 
 # --------------------------------------------------------------------------------------
 # Results read one by one, or grouped by client
@@ -246,6 +292,8 @@ def client_misses(
             eligible=Sum("eligible"),
             met=Sum("met"),
             others=Count("id", filter=~Q(kind=SATISFACTION)),
+            provisional_from=Min("period", filter=Q(provisional=True)),
+            provisional_to=Max("period", filter=Q(provisional=True)),
         )
         .order_by("-breached", "client__code")[:top]
     )
@@ -259,6 +307,13 @@ def client_misses(
                 met=row["met"] or 0,
                 breached=row["breached"],
                 only_satisfaction=not row["others"],
+                months=set(months),
+                provisional={
+                    m
+                    for m in months
+                    if row["provisional_from"]
+                    and row["provisional_from"] <= m <= row["provisional_to"]
+                },
             ),
         )
         for row in rows

@@ -5,12 +5,18 @@ Each page validates its filters, builds its tables from the queries, and renders
 ``?export=csv|xlsx&table=<key>`` it answers that table as a file instead, with the same
 filters (the review pack also exports every table in one workbook: ``?export=xlsx``).
 Out-of-scope providers and clients are answered with 404.
+
+A page opens on the last complete month (the review pack on the last complete half-year),
+says which month it shows and whether its figures are provisional, and links to the
+current month (``periods``); a figure of a month not over is marked in its cell and in the
+exports, whose file name then says "provisional" too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -25,11 +31,11 @@ from accounts.selectors import memberships_of, user_scope
 from clients.models import ClientEntity
 from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
-from core.months import add_months, months_between, months_up_to
+from core.months import half_label, local_month, months_between, months_up_to
 from providers.models import ServiceProvider
 from records.selectors import record_queryset
 
-from . import queries
+from . import periods, queries
 from .filtersets import (
     ClientDashboardFilterSet,
     DashboardFilterSet,
@@ -69,8 +75,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
         self.month, self.months, self.half = None, [], None
+        self.provisional: set[dt.date] = set()  # months shown with a provisional result
+        self.now = timezone.now()
         self.last_computed = self.computed_at()
         self.tables = self.cached_tables() if self.valid else []
+        shown = self.shown()
+        if shown is not None and shown.provisional:
+            for table in self.tables:  # their exports carry the provisional column
+                table.provisional = not table.undated
         export = request.GET.get("export")
         if export:
             return self.export(export, request.GET.get("table"))
@@ -103,9 +115,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         state = cache.get(key)
         if state is None:
             tables = self.build_tables()
-            state = (tables, self.month, self.months, self.half)
+            state = (tables, self.month, self.months, self.half, self.provisional)
             cache.set(key, state, seconds)
-        tables, self.month, self.months, self.half = state
+        tables, self.month, self.months, self.half, self.provisional = state
         return tables
 
     def drill(self) -> dict:
@@ -136,6 +148,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             raise Http404("Invalid filters.")
         tables = {t.key: t for t in self.tables}
         stamp = self.file_stamp()
+        shown = self.shown()
+        if shown is not None and shown.provisional:
+            stamp += "-provisional"
         if key is None and kind == "xlsx" and self.whole_workbook:
             return xlsx_response(
                 f"{self.slug}-{stamp}.xlsx",
@@ -159,6 +174,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         for name in ("export", "table", "page"):
             query.pop(name, None)
+        context["shown"] = self.shown()
         context.update(
             filterset=self.filterset,
             tables={t.key: t for t in self.tables},
@@ -171,9 +187,53 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         return context
 
-    def choose_months(self, results, count: int = 12) -> None:
-        self.month = self.filterset.chosen_month or queries.latest_month(results)
-        self.months = months_up_to(self.month, count) if self.month else []
+    def current_month(self) -> dt.date:
+        """The month now: in the portal's time zone for a page over many providers (each
+        provider's own month is in its results' ``provisional``)."""
+        return local_month(self.now, timezone.get_current_timezone())
+
+    zone_note = " in every provider's time zone"
+
+    def load_facts(self, results, count: int = 12) -> queries.Facts:
+        """The facts of the month shown and the ``count`` - 1 before it (one query), and
+        that month: the one chosen, or by default the last complete month (the facts then
+        also cover the month after it, to tell)."""
+        chosen = self.filterset.chosen_month
+        latest = chosen or queries.latest_month(results)
+        if latest is None:
+            return queries.Facts([], queries.Names())
+        window = months_up_to(latest, count if chosen else count + 1)
+        data = queries.Facts.load(results, months=window)
+        if chosen:
+            self.month = chosen
+        else:
+            self.month = periods.default_month(latest, data.months, data.provisional_months)
+        self.months = months_up_to(self.month, count)
+        self.provisional = data.provisional_months & set(self.months)
+        return data
+
+    def link(self, name: str, value: str | None) -> str:
+        """This page's address with ``name`` set to ``value`` (removed when None), the
+        other filters kept."""
+        query = self.request.GET.copy()
+        for key in ("export", "table", "page", name):
+            query.pop(key, None)
+        if value is not None:
+            query[name] = value
+        return f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+
+    def shown(self) -> periods.Shown | None:
+        """What the page says about the month it shows."""
+        if not self.valid or self.month is None:
+            return None
+        return periods.shown_month(
+            month=self.month,
+            current=self.current_month(),
+            provisional=self.provisional,
+            chosen=self.filterset.chosen_month is not None,
+            zone_note=self.zone_note,
+            link=lambda m: self.link("month", f"{m:%Y-%m}" if m else None),
+        )
 
 
 class ManagementDashboardView(DashboardView):
@@ -197,11 +257,10 @@ class ManagementDashboardView(DashboardView):
 
     def build_tables(self):
         results = self.results()
-        self.choose_months(results)
+        data = self.load_facts(results)
         if not self.month:
             return []
         drill = self.drill()
-        data = queries.Facts.load(results, months=self.months)
         month = [self.month]
         return [
             management.heatmap(data, months=month, drill=drill),
@@ -242,7 +301,7 @@ class ProviderDashboardView(DashboardView):
 
     def build_tables(self):
         results = self.results()
-        self.choose_months(results)
+        data = self.load_facts(results)
         # The provider's records this user may see: all of them for the provider's people
         # and global roles, a served client's own for its focal points.
         records = record_queryset(user=self.request.user).filter(provider=self.provider)
@@ -251,7 +310,6 @@ class ProviderDashboardView(DashboardView):
         overdue.note_href = open_records_url(provider=self.provider.code)
         if not self.month:
             return [overdue]
-        data = queries.Facts.load(results, months=self.months)
         return [
             management.trend(data, months=self.months, by="kind", drill=drill),
             management.by_kind(data, months=[self.month], drill=drill),
@@ -268,6 +326,13 @@ class ProviderDashboardView(DashboardView):
 
     def computed_at(self):
         return last_computed_at(provider_ids=[self.provider.pk])
+
+    def current_month(self) -> dt.date:
+        return local_month(self.now, ZoneInfo(self.provider.duty_station.timezone))
+
+    @property
+    def zone_note(self) -> str:
+        return f" in the provider's time zone ({self.provider.duty_station.timezone})"
 
 
 class ClientDashboardView(DashboardView):
@@ -290,7 +355,7 @@ class ClientDashboardView(DashboardView):
 
     def build_tables(self):
         results = self.results()
-        self.choose_months(results)
+        data = self.load_facts(results)
         today = timezone.localdate()
         now = timezone.now()
         records = queries.client_records(self.request.user, self.client)
@@ -302,7 +367,6 @@ class ClientDashboardView(DashboardView):
             client.client_slas(client=self.client),
         ]
         if self.month:
-            data = queries.Facts.load(results, months=self.months)
             tables += [
                 client.compliance_by_service(data, months=self.months, drill=drill),
                 management.breaches_table(results, months=self.months, drill=drill),
@@ -336,17 +400,21 @@ class ReviewPackView(DashboardView):
         results = self.results()
         half = self.filterset.chosen_half
         if half is None:
+            # The last complete half-year: the facts of the latest month's half and the
+            # one before tell which it is (one query, as for a chosen half).
             latest = queries.latest_month(results)
             if latest is None:
                 self.half = None
                 return []
-            first = dt.date(latest.year, 1 if latest.month <= 6 else 7, 1)
-            half = (first, add_months(first, 5))
+            data = queries.Facts.load(results, months=periods.half_window(latest))
+            half = periods.default_half(latest, data.months, data.provisional_months)
+        else:
+            data = queries.Facts.load(results, months=months_between(*half))
         self.half = half
         self.months = months_between(*half)
         self.month = None
+        self.provisional = data.provisional_months & set(self.months)
         drill = self.drill()
-        data = queries.Facts.load(results, months=self.months)
         provider_area = management.heatmap(
             data, months=self.months, drill=drill, key="by-provider-area"
         )
@@ -365,7 +433,18 @@ class ReviewPackView(DashboardView):
         half = self.half
         if not half:
             return "none"
-        return f"{half[0].year}-H{1 if half[0].month == 1 else 2}"
+        return half_label(half[0])
+
+    def shown(self) -> periods.Shown | None:
+        if not self.valid or self.half is None:
+            return None
+        return periods.shown_half(
+            half=self.half,
+            current=self.current_month(),
+            provisional=self.provisional,
+            chosen=self.filterset.chosen_half is not None,
+            link=lambda label: self.link("half", label),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

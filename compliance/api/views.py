@@ -151,6 +151,10 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
                             help_text=WITHHELD_HELP.replace("status", "breached")
                         ),
                         "overdue_open": serializers.IntegerField(),
+                        "provisional": serializers.BooleanField(
+                            help_text="true when a result of a month not over yet in its "
+                            "provider's time zone is among them: the figures will change."
+                        ),
                     },
                     many=True,
                 ),
@@ -185,6 +189,7 @@ class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
                         "breached": None if r.figures_withheld else r.breached,
                         "figures_withheld": r.figures_withheld,
                         "overdue_open": r.overdue_open,
+                        "provisional": r.provisional,
                     }
                     for r in rows
                 ],

@@ -1,5 +1,7 @@
 """The notices of newly breached results, to the provider's people and, for an SLA
-target, its client's focal points."""
+target, its client's focal points. Only results of a month that is over in the provider's
+zone are announced (the engine marks no provisional breach as notified); each notice says
+that the month is over and its figure final."""
 
 from accounts.choices import Role
 from accounts.services import Notice, notify_all, role_holders
@@ -14,7 +16,7 @@ def _notify_breaches(keys: list[str]) -> None:
     # Survey anonymity: a satisfaction breach from too few answers is not announced (its
     # status is not shown anywhere; "1 of 2 met" would give the answers away).
     results = list(
-        ComplianceResult.objects.filter(key__in=keys)
+        ComplianceResult.objects.filter(key__in=keys, provisional=False)
         .exclude(WITHHELD_RESULTS)
         .values_list(
             "provider_id",
@@ -54,7 +56,8 @@ def _notify_breaches(keys: list[str]) -> None:
                 title=f"Breached: {standard} ({what}), {period:%Y-%m}",
                 message=(
                     f"{provider}: {met} of {eligible} met, below "
-                    f"the target of {pct.normalize():f}%."
+                    f"the target of {pct.normalize():f}%. {period:%B %Y} is over in the "
+                    "provider's time zone: this figure is final."
                 ),
                 url=f"/api/v1/compliance/?provider={provider}"
                 f"&period={period:%Y-%m}&status=breached",

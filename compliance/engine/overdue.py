@@ -1,6 +1,6 @@
 """The open records of the providers being computed, and how many are overdue (DOMAIN §5):
 per measure, the open records whose deadline fell in its month (and window) and has
-passed, and those received before the month ended, which could still complete in it.
+passed.
 
 The open records are read once, by provider and service, in order of receipt, from the
 partial index of open records; the deadlines that have passed are found by bisection over
@@ -144,11 +144,9 @@ NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 def _open_counts(
     measures: list[Measure], open_records: dict[int, OpenRecords], calendar, bounds: dict, now
-) -> dict[str, tuple[int, int]]:
-    """(overdue_open, still_open) per measure of one provider, from its open records by
-    service: open records whose deadline fell in the measure's month and window and has
-    passed, and open records received before the month ended (which could still complete
-    in it)."""
+) -> dict[str, int]:
+    """overdue_open per measure of one provider, from its open records by service: open
+    records whose deadline fell in the measure's month and window and has passed."""
     overdue: dict[tuple, _Overdue] = {}  # standards and targets share thresholds
 
     def deadlines(m: Measure, records: OpenRecords) -> _Overdue:
@@ -172,16 +170,11 @@ def _open_counts(
     counts = {}
     for m in measures:
         records = open_records.get(m.service_id)
-        if records is None:
-            counts[m.key] = (0, 0)
+        if records is None or m.kind != MeasureKind.TIMELINESS:
+            counts[m.key] = 0
             continue
         start, end = bounds[m.month]
-        received_before_end = bisect.bisect_left(records.received, end)
-        still_open = records.among(0, received_before_end, m.client_id)
-        late = 0
-        if m.kind == MeasureKind.TIMELINESS:
-            if not m.full_month:
-                start, end = max(start, m.window[0]), min(end, m.window[1])
-            late = deadlines(m, records).count(start, end, m.client_id)
-        counts[m.key] = (late, still_open)
+        if not m.full_month:
+            start, end = max(start, m.window[0]), min(end, m.window[1])
+        counts[m.key] = deadlines(m, records).count(start, end, m.client_id)
     return counts

@@ -1,12 +1,12 @@
 """Computing the results of some (provider, month) shards and storing them: the measures,
-their counts and open records, the status and whether it is provisional, which results are
-newly breached. Only the results whose values changed are written (upserts on the
-results' natural key), and the results no longer measured are removed.
+their counts and open records, the status and whether it is provisional (its month not
+over in the provider's zone), which results are newly breached (final ones only). Only
+the results whose values changed are written (upserts on the results' natural key), and
+the results no longer measured are removed.
 """
 
 import datetime as dt
 
-from catalogue.choices import MeasureKind
 from core.models import DutyStation
 from core.months import local_bounds, next_month
 from providers.models import ServiceProvider
@@ -14,7 +14,7 @@ from providers.models import ServiceProvider
 from ..choices import ComplianceStatus
 from ..models import ComplianceResult
 from .counting import _totals
-from .measures import is_met, measures_for, result_status
+from .measures import measures_for, result_status
 from .overdue import _open_counts, _open_records
 from .shards import provider_batches
 from .sql import _rows_with_instants
@@ -97,23 +97,16 @@ def _compute(shards: list[tuple[int, dt.date]], now: dt.datetime):
     rows, breached = [], []
     for m in measures:
         eligible, met = totals.get(m.key, (0, 0))
-        overdue, still_open = open_counts[m.key]
+        overdue = open_counts[m.key]
         status = result_status(met=met, eligible=eligible, target_pct=m.target_pct)
         provisional = m.month >= current[m.provider_id]
         old = previous.get(m.key)
         notified_at = old[-1] if old else None
-        final_breach = status == ComplianceStatus.BREACHED and (
-            not provisional
-            # Open records can still complete in time; survey answers can come in any
-            # number until the month closes, so a provisional satisfaction result is final
-            # only once closed.
-            or (
-                m.kind != MeasureKind.SATISFACTION
-                and not is_met(
-                    met=met + still_open, eligible=eligible + still_open, target_pct=m.target_pct
-                )
-            )
-        )
+        # A breach is announced once its month is over in the provider's zone, never
+        # before: records still come in until then. The first computation after the month
+        # closes (the nightly run of the previous month, or any recompute) announces the
+        # breaches that were never announced, each once.
+        final_breach = status == ComplianceStatus.BREACHED and not provisional
         if final_breach and notified_at is None:
             notified_at = now
             breached.append(m.key)

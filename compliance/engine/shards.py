@@ -2,18 +2,20 @@
 those asked for, grouped by provider."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
 
 from catalogue.models import Service
-from core.months import month_start, next_month
+from core.months import add_months, local_month, month_start, next_month
 from providers.models import ServiceProvider
 from records.models import PendingCompliance, ServiceRecord
 from records.selectors import open_record_months
 from sla.choices import IN_FORCE_STATUSES
 from sla.models import Sla
 
+from ..models import ComplianceResult
 from .sql import _as_date
 
 
@@ -75,13 +77,31 @@ def _months_with_records(provider_ids) -> set[tuple[int, dt.date]]:
         return {(provider_id, _as_date(month)) for provider_id, month in cursor.fetchall()}
 
 
-def recent_shards(*, today: dt.date | None = None) -> list[tuple[int, dt.date]]:
-    """Nightly: the current and previous month of every provider."""
-    today = today or timezone.localdate()
-    current = month_start(today)
-    previous = month_start(current - dt.timedelta(days=1))
-    ids = ServiceProvider.objects.values_list("pk", flat=True)
-    return [(pk, m) for pk in ids for m in (previous, current)]
+def recent_shards(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> list[tuple[int, dt.date]]:
+    """Nightly: the current and previous month of every provider, in its own time zone
+    (``today`` sets one day for them all instead), and every month of a provider whose
+    results are still provisional although the month is over in its zone (a night
+    missed). Computing a month that is over makes its results final and announces their
+    breaches (``runs``), so no closed month stays provisional or unannounced."""
+    now = now or timezone.now()
+    shards = set()
+    zones: dict[int, ZoneInfo] = {}
+    for pk, zone in ServiceProvider.objects.values_list("pk", "duty_station__timezone"):
+        zones[pk] = ZoneInfo(zone)
+        current = month_start(today) if today else local_month(now, zones[pk])
+        shards.update((pk, m) for m in (add_months(current, -1), current))
+    for pk, month in (
+        ComplianceResult.objects.filter(provisional=True)
+        .order_by()
+        .values_list("provider_id", "period")
+        .distinct()
+    ):
+        month = _as_date(month)
+        if pk in zones and month < local_month(now, zones[pk]):
+            shards.add((pk, month))
+    return sorted(shards)
 
 
 def provider_batches(shards) -> list[tuple[int, list[dt.date]]]:

@@ -90,17 +90,22 @@ def path(name: str) -> str:
 
 
 def attainment_cell(totals: Totals, href: str = "", coloured: bool = False) -> Cell:
+    """The attainment of some results, marked when a month of them is not over."""
     if totals.figures_withheld:
-        return withheld_cell(href)
+        return withheld_cell(href, provisional=totals.provisional_note)
     value = totals.attainment
     return Cell(
-        value, pct_text(value), href=href, css=band(value, totals.target) if coloured else ""
+        value,
+        pct_text(value),
+        href=href,
+        css=band(value, totals.target) if coloured else "",
+        provisional=totals.provisional_note,
     )
 
 
-def withheld_cell(href: str = "") -> Cell:
+def withheld_cell(href: str = "", provisional: str = "") -> Cell:
     """Survey anonymity: no figure (blank in the exports), and why."""
-    return Cell(None, WITHHELD_NOTE, href=href, css="heat-none")
+    return Cell(None, WITHHELD_NOTE, href=href, css="heat-none", provisional=provisional)
 
 
 def count_cell(totals: Totals, value: int, href: str = "") -> Cell:
@@ -120,7 +125,8 @@ def totals_columns(eligible: str = "Eligible", met: str = "Met") -> list[Column]
 
 
 def totals_cells(totals: Totals, drill: dict, params: dict, coloured: bool = False) -> list:
-    """The cells under ``totals_columns``; the counts of results link to them."""
+    """The cells under ``totals_columns``; the counts of results link to them, and the
+    attainment says when a month of them is not over."""
     return [
         Cell(totals.results, href=results_url(drill, **params)),
         count_cell(totals, totals.eligible),

@@ -57,6 +57,7 @@ def client_providers(*, client, today: dt.date) -> Table:
         caption="Designated providers",
         columns=[Column("Provider"), Column("Area or service"), Column("Since")],
         empty="No provider is designated for this entity.",
+        undated=True,
     )
     for d in designations:
         what = d.service.code if d.service_id else d.area.name
@@ -88,6 +89,7 @@ def client_slas(*, client) -> Table:
             Column("To"),
         ],
         empty="No SLA yet.",
+        undated=True,
     )
     for sla in slas:
         table.rows.append(

@@ -32,6 +32,7 @@ def deadline_table(
             Column("Deadline"),
         ],
         empty=empty,
+        undated=True,
     )
     table.note_href = total_href
     for item in deadlines[:LIST_LIMIT]:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult
 from compliance.selectors import records_url
+from core.months import month_label
 from core.tables import Cell, Column, Table
 
 from ..queries import Facts, newest_breaches, pct, rollup
@@ -33,8 +34,8 @@ from .cells import (
 
 def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heatmap") -> Table:
     """Providers × functional areas over ``months``: attainment (met ÷ eligible), coloured
-    against the eligible-weighted target, and the number of breached results. Each cell
-    opens the results behind it."""
+    against the eligible-weighted target, and the number of breached results, marked when
+    a month of them is not over. Each cell opens the results behind it."""
     names = data.names
     cells = rollup(
         data.of(months), lambda f: (names.provider(f.provider_id), names.area(f.service_id).code)
@@ -72,6 +73,7 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
             "overdue_open",
         ],
         export_rows=[],
+        export_marks=[],
     )
     for code in providers:
         line = [Cell(code, note=provider_names.get(code, ""))]
@@ -81,8 +83,10 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
                 line.append(Cell(None, "—", css="heat-none"))
                 continue
             href = results_url(drill, provider=code, area=area_code, **period)
+            mark = totals.provisional_note
+            table.export_marks.append(mark)
             if totals.figures_withheld:
-                line.append(withheld_cell(href))
+                line.append(withheld_cell(href, provisional=mark))
                 table.export_rows.append(
                     [code, area_code, totals.results, None, None, None, None, None, None]
                 )
@@ -94,6 +98,7 @@ def heatmap(data: Facts, *, months: list[dt.date], drill: dict, key: str = "heat
                     href=href,
                     css=band(totals.attainment, totals.target),
                     note=f"{totals.breached} breached" if totals.breached else "",
+                    provisional=mark,
                 )
             )
             table.export_rows.append(
@@ -117,7 +122,8 @@ def trend(
     data: Facts, *, months: list[dt.date], by: str = "provider", drill: dict, key="trend"
 ) -> Table:
     """Attainment month by month, one row per provider (``by="provider"``) or per scope
-    and kind (``by="kind"``), drawn as a line chart."""
+    and kind (``by="kind"``), drawn as a line chart; a month not over is marked in its
+    heading and its cells."""
     names = data.names
     if by == "provider":
         series = rollup(data.of(months), lambda f: (names.provider(f.provider_id), f.period))
@@ -128,7 +134,7 @@ def trend(
         caption="Attainment, month by month"
         + (" (per provider)" if by == "provider" else " (per kind of measure)"),
         columns=[Column("Provider" if by == "provider" else "Measures")]
-        + [Column(f"{m:%b %Y}", numeric=True) for m in months],
+        + [Column(month_label(m, data.provisional_months), numeric=True) for m in months],
         chart={"type": "line", "unit": "%"},
     )
     for name in sorted({name for name, _ in series}):
@@ -221,8 +227,8 @@ def most_breached(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
 def breaches_table(
     results: QuerySet[ComplianceResult], *, months: list[dt.date], drill: dict
 ) -> Table:
-    """Open breaches of ``months`` (closed months, and provisional ones already notified),
-    newest first: the first 25 (one query) and a link to them all."""
+    """Open breaches of ``months`` (months that are over: a provisional breach is not one
+    yet), newest first: the first 25 (one query) and a link to them all."""
     rows = newest_breaches(results, months=months, limit=LIST_LIMIT + 1)
     table = Table(
         key="breaches",
@@ -289,7 +295,11 @@ def overdue_backlog(data: Facts, *, months: list[dt.date]) -> Table:
         table.rows.append(
             [
                 Cell(provider.code, note=provider.name),
-                Cell(totals.overdue, href=open_records_url(provider=provider.code)),
+                Cell(
+                    totals.overdue,
+                    href=open_records_url(provider=provider.code),
+                    provisional=totals.provisional_note,
+                ),
             ]
         )
     return table

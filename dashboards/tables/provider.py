@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult
+from core.months import PROVISIONAL, month_label, provisional_note
 from core.tables import Cell, Column, Table
 
 from ..queries import SATISFACTION, Facts, client_misses, rollup
@@ -71,14 +72,18 @@ def volumes(data: Facts, *, months: list[dt.date], by: str, key: str = "volumes"
     """Completed records month by month, per service (``by="service"``) or per provider,
     drawn as a stacked bar chart. The completed records of a (provider, service, month)
     are the eligible count of its record-based standards (they all count the same
-    records; satisfaction counts survey answers instead)."""
+    records; satisfaction counts survey answers instead). A month not over is marked."""
     names = data.names
     per_service: dict[tuple, int] = {}
+    open_months: set[tuple] = set()  # (provider, service, month) not over
     for f in data.of(months):
         if f.scope == ComplianceScope.MSS and f.kind != SATISFACTION:
             slot = (f.provider_id, f.service_id, f.period)
             per_service[slot] = max(per_service.get(slot, 0), f.largest)
+            if f.provisional:
+                open_months.add(slot)
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    provisional: dict[str, set] = defaultdict(set)
     labels = {}
     for (provider_id, service_id, period), volume in per_service.items():
         if by == "service":
@@ -87,11 +92,13 @@ def volumes(data: Facts, *, months: list[dt.date], by: str, key: str = "volumes"
         else:
             code = names.provider(provider_id)
         totals[code][period] += volume
+        if (provider_id, service_id, period) in open_months:
+            provisional[code].add(period)
     table = Table(
         key=key,
         caption=f"Completed records by {by}, month by month",
         columns=[Column(by.capitalize())]
-        + [Column(f"{m:%b %Y}", numeric=True) for m in months]
+        + [Column(month_label(m, data.provisional_months), numeric=True) for m in months]
         + [Column("Total", True)],
         chart={"type": "bar", "stacked": True, "unit": "records"},
         empty="No completed record in these months.",
@@ -100,7 +107,15 @@ def volumes(data: Facts, *, months: list[dt.date], by: str, key: str = "volumes"
         if not sum(totals[code].values()):
             continue  # measured, but nothing completed in these months
         line = [Cell(code, note=labels.get(code, ""))]
-        line += [Cell(totals[code].get(m, 0)) for m in months]
-        line.append(Cell(sum(totals[code].values())))
+        line += [
+            Cell(totals[code].get(m, 0), provisional=PROVISIONAL if m in provisional[code] else "")
+            for m in months
+        ]
+        line.append(
+            Cell(
+                sum(totals[code].values()),
+                provisional=provisional_note(totals[code], provisional[code]),
+            )
+        )
         table.rows.append(line)
     return table

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.months import month_label, provisional_note
 from core.tables import Cell, Column, Table
 
 from ..queries import SATISFACTION, Facts, rollup
@@ -13,28 +14,32 @@ from .cells import period_params, results_url, totals_cells, totals_columns
 
 
 def breaches_by_month(data: Facts, *, months: list[dt.date], drill: dict) -> Table:
-    """Breached results per provider and month."""
+    """Breached results per provider and month; a month not over is marked."""
     names = data.names
     counts = rollup(data.of(months), lambda f: (names.provider(f.provider_id), f.period))
     table = Table(
         key="breaches-by-month",
         caption="Breached results per provider and month",
         columns=[Column("Provider")]
-        + [Column(f"{m:%b %Y}", True) for m in months]
+        + [Column(month_label(m, data.provisional_months), True) for m in months]
         + [Column("Total", True)],
         chart={"type": "bar", "stacked": True, "unit": "results"},
         empty="No breach in these months.",
     )
     providers = sorted({code for code, _ in counts})
     for code in providers:
-        line, total = [Cell(code)], 0
+        line, total, covered, provisional = [Cell(code)], 0, set(), set()
         for month in months:
             totals = counts.get((code, month))
             n = totals.breached if totals else 0
             total += n
+            if totals:
+                covered |= totals.months
+                provisional |= totals.provisional
             href = results_url(drill, provider=code, period=month, status="breached")
-            line.append(Cell(n, href=href if n else ""))
-        line.append(Cell(total))
+            mark = totals.provisional_note if totals else ""
+            line.append(Cell(n, href=href if n else "", provisional=mark))
+        line.append(Cell(total, provisional=provisional_note(covered, provisional)))
         if total:
             table.rows.append(line)
     return table
