@@ -26,6 +26,7 @@ from clients.models import ClientEntity
 from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
 from core.months import add_months, months_between, months_up_to
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.selectors import record_queryset
 
@@ -291,7 +292,7 @@ class ClientDashboardView(DashboardView):
     def build_tables(self):
         results = self.results()
         self.choose_months(results)
-        today = timezone.localdate()
+        today = portal_today()
         now = timezone.now()
         records = queries.client_records(self.request.user, self.client)
         drill = self.drill()

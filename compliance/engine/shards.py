@@ -4,10 +4,10 @@ those asked for, grouped by provider."""
 import datetime as dt
 
 from django.db import connection
-from django.utils import timezone
 
 from catalogue.models import Service
 from core.months import month_start, next_month
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.models import PendingCompliance, ServiceRecord
 from records.selectors import open_record_months
@@ -36,7 +36,7 @@ def shards_to_compute(
     # With the months where open records may count as overdue (their deadlines' months).
     shards = set(months) | set(open_record_months(provider_ids=ids))
     # Months that have not begun yet have nothing to count (they are computed when due).
-    last = month_start(timezone.localdate())
+    last = month_start(portal_today())
     for sla in slas.select_related("agreement"):
         month = month_start(sla.start_date)
         while month <= min(month_start(sla.end_date), last):
@@ -77,7 +77,7 @@ def _months_with_records(provider_ids) -> set[tuple[int, dt.date]]:
 
 def recent_shards(*, today: dt.date | None = None) -> list[tuple[int, dt.date]]:
     """Nightly: the current and previous month of every provider."""
-    today = today or timezone.localdate()
+    today = today or portal_today()
     current = month_start(today)
     previous = month_start(current - dt.timedelta(days=1))
     ids = ServiceProvider.objects.values_list("pk", flat=True)
