@@ -4,11 +4,11 @@ and imports, each column declared once (see ``core.tables``).
 The records' export has the import file's columns, under the same names
 (``imports.parse``), then what the portal measured."""
 
-from django.template.defaultfilters import date
 from django.urls import reverse
 
 from core.tables import Cell, Column, ListTable, badge
 from core.templatetags.portal import duration_hm
+from core.zones import instant
 
 
 def _reference(record) -> Cell:
@@ -20,7 +20,7 @@ def _reference(record) -> Cell:
 
 
 def _moment(value) -> Cell:
-    return Cell(value, date(value, "Y-m-d H:i") if value else "—")
+    return Cell(value, instant(value))
 
 
 def _working_time(record) -> Cell:
@@ -117,7 +117,7 @@ RECORD_IMPORTS = ListTable(
         Column(
             "Uploaded",
             sort="created_at",
-            cell=lambda i: Cell(i.created_at, date(i.created_at, "Y-m-d H:i")),
+            cell=lambda i: Cell(i.created_at, instant(i.created_at)),
         ),
     ],
     empty="No import yet.",
