@@ -92,7 +92,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def cached_tables(self) -> list:
         """The page's tables, kept ``DASHBOARD_CACHE_SECONDS`` and built again after every
         compliance run. Note: the scope was checked before; what a page shows depends on
-        its path, its filters and its audience (``audience``), and the key holds just that."""
+        its path, its filters and its audience (``audience``), and the key holds just that.
+        The times in the tables are ``core.zones.Instant``, formatted in the viewer's zone
+        when the page is rendered: the key holds no time zone."""
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
             return self.build_tables()
