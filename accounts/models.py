@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.models import validate_timezone
+
 from .choices import CLIENT_ROLES, GLOBAL_ROLES, PROVIDER_ROLES, Role
 
 # Sorted so that the generated constraint (and its migration) is stable.
@@ -114,3 +116,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
+
+
+class Preference(models.Model):
+    """How a user reads the portal: the time zone pages show times in.
+
+    An empty ``timezone`` means the default: the duty-station zone of the user's
+    organisation (``accounts.selectors.viewer_zone``). Set through
+    ``accounts.services.set_time_zone``, which accepts only the zones of
+    ``core.zones.zone_names``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="An IANA time zone, e.g. Africa/Nairobi; empty: the duty-station zone of "
+        "the user's organisation.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.timezone or 'organisation default'}"

@@ -3,11 +3,16 @@
 Every access question of the portal is a method of ``UserScope`` ("may this user see this
 provider's figures? import records for it? register its SLAs? sign for this client?"),
 so that pages, the API, commands and tasks ask it the same way and give the same answer.
+The time zone a user reads times in is read here too (``viewer_zone``).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.contrib.auth import get_user_model
+
+from core.zones import DEFAULT_ZONE, zone_of
 
 from .choices import Role
 
@@ -208,27 +213,58 @@ ANONYMOUS_SCOPE = UserScope(False)
 
 
 def user_scope(user) -> UserScope:
-    """The user's scope, computed with one query and cached on the user object."""
+    """The user's scope, computed with one query and cached on the user object (the same
+    query reads the time zone they read times in: ``viewer_zone``)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS_SCOPE
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    memberships, is_demo = set(), False
-    for role, provider_id, client_id, demo in user.memberships.values_list(
-        "role", "provider_id", "client_id", "is_demo"
-    ):
+    _read_user(user)
+    return user._portal_scope
+
+
+def _read_user(user) -> None:
+    """Reads, with one query, what every request asks about a signed-in user: their
+    memberships (``user_scope``) and their time zone (``viewer_zone``), and caches both on
+    the user object."""
+    # Note: the organisations' zones are read through relations this app's models
+    # declare, importing nothing from the apps above it.
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            "preference__timezone",
+            "memberships__pk",
+            "memberships__role",
+            "memberships__provider_id",
+            "memberships__client_id",
+            "memberships__is_demo",
+            "memberships__provider__duty_station__timezone",
+            "memberships__client__duty_station__timezone",
+        )
+    )
+    memberships, is_demo, chosen, zones = set(), False, "", []
+    for preference, pk, role, provider_id, client_id, demo, provider_zone, client_zone in rows:
+        chosen = preference or ""
+        if pk is None:  # no membership
+            continue
         memberships.add((role, provider_id, client_id))
         is_demo = is_demo or demo
-    scope = UserScope(
+        if provider_zone or client_zone:
+            zones.append((pk, provider_zone or client_zone))
+    organisation = min(zones)[1] if zones else ""
+    user._portal_scope = UserScope(
         True,
         frozenset(memberships),
         is_demo,
         user.is_superuser,
         load_served=lambda: _served_provider_ids(user),
     )
-    user._portal_scope = scope
-    return scope
+    user._portal_zone = ViewerZone(
+        chosen if zone_of(chosen) else "",
+        organisation if zone_of(organisation) else "",
+    )
 
 
 def _served_provider_ids(user) -> list[int]:
@@ -244,3 +280,39 @@ def _served_provider_ids(user) -> list[int]:
 def memberships_of(user):
     """The user's memberships with their organisations, for display."""
     return list(user.memberships.select_related("provider", "client").order_by("role"))
+
+
+@dataclass(frozen=True)
+class ViewerZone:
+    """The time zone a user reads times in: ``chosen`` (their preference, "" when unset),
+    else ``organisation`` (the duty-station zone of their organisation, "" when none),
+    else UTC. ``name`` is the one in effect."""
+
+    chosen: str = ""
+    organisation: str = ""
+
+    @property
+    def default(self) -> str:
+        """The zone in effect without a preference."""
+        return self.organisation or DEFAULT_ZONE
+
+    @property
+    def name(self) -> str:
+        return self.chosen or self.default
+
+
+def viewer_zone(user, *, fresh: bool = False) -> ViewerZone:
+    """The zone ``user`` reads times in (``ViewerZone``), read with their scope (one query
+    for both) and cached on the user; ``fresh`` reads it again (after a change).
+
+    Without a preference: the duty-station zone of the first of their memberships (in the
+    order they were granted) whose organisation has a duty station: a provider's, or a
+    client entity's; UTC for anyone else (global roles, anonymous visitors). A stored name
+    that is not a time zone (any more) counts as none."""
+    if user is None or not user.is_authenticated:
+        return ViewerZone()
+    cached = getattr(user, "_portal_zone", None)
+    if cached is not None and not fresh:
+        return cached
+    _read_user(user)
+    return user._portal_zone

@@ -14,8 +14,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.exceptions import ApplicationError
+from core.zones import is_zone_name
+
 from .choices import Role
-from .models import Membership, Notification
+from .models import Membership, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,38 @@ def upsert_user(*, username: str, password: str, first_name: str, last_name: str
     user.set_password(password)
     user.save()
     return user
+
+
+@transaction.atomic
+def set_time_zone(*, user, name: str) -> Preference:
+    """Set the time zone ``user`` reads times in: an IANA name from ``core.zones.zone_names``
+    (e.g. ``Africa/Nairobi``), or "" to go back to their organisation's. Anything else is
+    refused with a clear message, and nothing is stored."""
+    name = (name or "").strip()
+    if name and not is_zone_name(name):
+        shown = name if len(name) <= 64 else name[:64] + "…"
+        raise ApplicationError(
+            "The time zone was not changed.",
+            {
+                "timezone": [
+                    f"“{shown}” is not a time zone in the list: choose one by its name, "
+                    "e.g. Africa/Nairobi or Asia/Kuwait."
+                ]
+            },
+        )
+    preference = Preference.objects.select_for_update().filter(user=user).first()
+    if preference is None:
+        if not name:  # already the default: nothing to store
+            return Preference(user=user, timezone="")
+        preference, created = Preference.objects.get_or_create(
+            user=user, defaults={"timezone": name}
+        )
+        if created:
+            return preference
+    if preference.timezone != name:
+        preference.timezone = name
+        preference.save(update_fields=["timezone"])
+    return preference
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 ``core.tables``): unread ones marked, each with a button that marks it read. On narrow
 screens each notification becomes a block headed by its title."""
 
-from django.template.defaultfilters import date
 from django.urls import reverse
-from django.utils.html import format_html
 
 from core.tables import Action, Cell, Column, ListTable
+from core.zones import instant
 
 
 def _notification(notification) -> Cell:
@@ -20,10 +19,7 @@ def _notification(notification) -> Cell:
 
 
 def _received(notification) -> Cell:
-    at = notification.created_at
-    return Cell(
-        at, format_html('<time datetime="{}">{} UTC</time>', date(at, "c"), date(at, "Y-m-d H:i"))
-    )
+    return Cell(notification.created_at, instant(notification.created_at))
 
 
 def _status(notification) -> Cell:

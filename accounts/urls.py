@@ -4,6 +4,7 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("account/time-zone/", views.TimeZoneView.as_view(), name="time-zone"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path(
         "notifications/read/",

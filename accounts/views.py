@@ -1,17 +1,23 @@
-"""Pages of the signed-in user's own things: their notifications."""
+"""Pages of the signed-in user's own things: their notifications and their time zone."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
 
 from core.audit import audit_action
+from core.exceptions import ApplicationError
+from core.forms import add_refusal
 from core.views import TableMixin
+from core.zones import format_instant, zone_of
 
+from .forms import TimeZoneForm
 from .models import Notification
+from .selectors import viewer_zone
+from .services import set_time_zone
 from .tables import NOTIFICATIONS
 
 
@@ -73,3 +79,41 @@ class NotificationMarkReadView(LoginRequiredMixin, View):
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
         return redirect("accounts:notification-list")
+
+
+class TimeZoneView(LoginRequiredMixin, View):
+    """The time zone the signed-in user reads times in: what it is and where it comes from
+    (their choice, their organisation's duty station, or UTC), and a form to change it."""
+
+    template_name = "accounts/time_zone.html"
+
+    def get(self, request):
+        zone = viewer_zone(request.user)
+        form = TimeZoneForm(initial={"timezone": zone.chosen}, default=zone.default)
+        return self.render_page(request, form, zone)
+
+    def post(self, request):
+        zone = viewer_zone(request.user)
+        form = TimeZoneForm(request.POST, default=zone.default)
+        if form.is_valid():
+            try:
+                set_time_zone(user=request.user, name=form.cleaned_data["timezone"])
+            except ApplicationError as exc:
+                add_refusal(form, exc)
+            else:
+                name = viewer_zone(request.user, fresh=True).name
+                messages.success(
+                    request,
+                    f"Saved. Times are now shown in {name}: it is "
+                    f"{format_instant(timezone.now(), zone_of(name))} there.",
+                )
+                return redirect("accounts:time-zone")
+        return self.render_page(request, form, zone, status=400)
+
+    def render_page(self, request, form, zone, status=200):
+        context = {
+            "form": form,
+            "zone": zone,
+            "now": format_instant(timezone.now(), zone_of(zone.name)),
+        }
+        return render(request, self.template_name, context, status=status)

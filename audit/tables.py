@@ -1,11 +1,11 @@
 """The audit trail's list table, each column declared once (see ``core.tables``). Who and
 which object link to the trail filtered on them."""
 
-from django.template.defaultfilters import date
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 
 from core.tables import Cell, Column, ListTable
+from core.zones import instant
 
 
 def _who(entry) -> Cell:
@@ -42,7 +42,7 @@ AUDIT_ENTRIES = ListTable(
     key="audit-entries",
     caption="Audit trail",
     columns=[
-        Column("When (UTC)", cell=lambda e: Cell(e.at, date(e.at, "Y-m-d H:i:s"))),
+        Column("When", cell=lambda e: Cell(e.at, instant(e.at, seconds=True))),
         Column("Who", cell=_who),
         Column("Through", cell=lambda e: Cell(e.channel, e.get_channel_display())),
         Column("What", cell=_what),

@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+
+from core.zones import portal_today
 
 from .models import (
     Designation,
@@ -66,7 +67,7 @@ def designations_for_service(
 
     A designation for the service itself wins over one for the service's area.
     """
-    on = on or timezone.localdate()
+    on = on or portal_today()
     rows = (
         designation_queryset()
         .filter(in_force_on(on), client_id__in=list(client_ids))
@@ -83,7 +84,7 @@ def designations_for_service(
 
 def designations_for_client(*, client, on: dt.date | None = None) -> list[Designation]:
     """Designated providers of a client entity, in force on ``on``, by area then service."""
-    on = on or timezone.localdate()
+    on = on or portal_today()
     return list(
         designation_queryset()
         .filter(in_force_on(on), client=client)
@@ -93,7 +94,7 @@ def designations_for_client(*, client, on: dt.date | None = None) -> list[Design
 
 def designations_for_provider(*, provider, on: dt.date | None = None) -> list[Designation]:
     """Client entities a provider is designated to serve, in force on ``on``."""
-    on = on or timezone.localdate()
+    on = on or portal_today()
     return list(
         designation_queryset()
         .filter(in_force_on(on), provider=provider)

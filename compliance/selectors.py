@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.selectors import user_scope
 from catalogue.choices import MeasureKind
 from core.months import PROVISIONAL
+from core.zones import portal_today
 from records.models import PendingCompliance, PendingRemeasure
 
 from .choices import ComplianceScope, ComplianceStatus
@@ -188,7 +188,7 @@ def compliance_matrix(
     a page that answers at once. Three queries: the months, the measures, their results.
 
     Rows: by client and SLA (standards, which have neither, first), then measure code."""
-    this_month = timezone.localdate().replace(day=1)
+    this_month = portal_today().replace(day=1)
     periods = sorted(
         results.filter(period__lte=this_month)
         .order_by()

@@ -3,6 +3,10 @@
 Text that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
 carriage return) is prefixed with an apostrophe, so a hostile value stored as plain text
 never runs as a formula in someone's spreadsheet (OWASP "CSV injection").
+
+Instants are written in UTC whoever downloads them, whatever zone their pages show: in a
+CSV file with their offset (``2026-01-05 06:00:00+00:00``), in a workbook as date-times
+displayed with "UTC" after them (spreadsheets have no time zones).
 """
 
 import csv
@@ -23,6 +27,13 @@ def safe_cell(value) -> object:
     return value
 
 
+def in_utc(value) -> object:
+    """An aware date-time in UTC (the same instant); any other value unchanged."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -37,7 +48,7 @@ def csv_response(
     def lines():
         yield "\ufeff" + writer.writerow(list(header))
         for row in rows:
-            yield writer.writerow([safe_cell(v) for v in row])
+            yield writer.writerow([safe_cell(in_utc(v)) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -47,11 +58,21 @@ def csv_response(
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _xlsx_cell(value) -> object:
-    """What openpyxl stores: numbers and dates as such, text neutralised, the rest as text."""
+# How a workbook shows an instant: it stores a date-time without a zone, so the zone is
+# named in the cell's number format.
+UTC_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
+def _xlsx_cell(sheet, value) -> object:
+    """What openpyxl stores: numbers and dates as such (an instant in UTC, shown with "UTC"
+    after it), text neutralised, the rest as text."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value.astimezone(dt.UTC).replace(tzinfo=None))
+        cell.number_format = UTC_FORMAT
+        return cell
     if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)  # Note: spreadsheets have no time zones (UTC)
         return value
     return safe_cell(str(value))
 
@@ -68,7 +89,7 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[str], Iter
         sheet = workbook.create_sheet(clean)
         sheet.append([safe_cell(str(h)) for h in header])
         for row in rows:
-            sheet.append([_xlsx_cell(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -26,6 +26,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .months import PROVISIONAL_COLUMN, PROVISIONAL_MIXED
+from .zones import Instant
 
 # --------------------------------------------------------------------------------------
 # Cells, columns and tables
@@ -44,7 +45,9 @@ class Action:
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure or field: ``value`` is exported, ``text`` shown (``value`` when None),
+    """One figure or field: ``value`` is exported, ``text`` shown (``value`` when None; an
+    instant as ``core.zones.Instant``, formatted in the viewer's zone only when the table
+    is rendered, so that a table cached for many viewers shows each their own),
     ``href`` drills down or opens the object, ``css`` marks or colours the cell (classes
     only: the CSP allows no inline style), ``note`` adds a small line below it.
 
@@ -57,7 +60,7 @@ class Cell:
     or ``PROVISIONAL_MIXED``): shown below it, and carried by the exports (``Table``)."""
 
     value: object
-    text: str | None = None
+    text: str | Instant | None = None
     href: str = ""
     css: str = ""
     note: str = ""
@@ -68,7 +71,7 @@ class Cell:
     provisional: str = ""
 
     @property
-    def shown(self) -> str:
+    def shown(self) -> str | Instant:
         if self.text is not None:
             return self.text
         return "" if self.value is None else str(self.value)

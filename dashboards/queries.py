@@ -29,7 +29,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.utils import timezone
 
 from catalogue.choices import MeasureKind
 from catalogue.models import Designation, MinimumServiceStandard, Service
@@ -37,6 +36,7 @@ from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult, figures_withheld
 from compliance.selectors import BREACHED_SHOWN, open_breaches
 from core.months import provisional_note
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.choices import RecordStatus
 from records.models import ServiceRecord
@@ -49,7 +49,7 @@ SATISFACTION = MeasureKind.SATISFACTION.value
 
 def latest_month(results: QuerySet[ComplianceResult]) -> dt.date | None:
     """The latest month with results, up to the current month (one query)."""
-    this_month = timezone.localdate().replace(day=1)
+    this_month = portal_today().replace(day=1)
     return results.filter(period__lte=this_month).aggregate(m=Max("period"))["m"]
 
 

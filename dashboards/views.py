@@ -32,6 +32,7 @@ from clients.models import ClientEntity
 from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
 from core.months import half_label, local_month, months_between, months_up_to
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.selectors import record_queryset
 
@@ -103,7 +104,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def cached_tables(self) -> list:
         """The page's tables, kept ``DASHBOARD_CACHE_SECONDS`` and built again after every
         compliance run. Note: the scope was checked before; what a page shows depends on
-        its path, its filters and its audience (``audience``), and the key holds just that."""
+        its path, its filters and its audience (``audience``), and the key holds just that.
+        The times in the tables are ``core.zones.Instant``, formatted in the viewer's zone
+        when the page is rendered: the key holds no time zone."""
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
             return self.build_tables()
@@ -356,7 +359,7 @@ class ClientDashboardView(DashboardView):
     def build_tables(self):
         results = self.results()
         data = self.load_facts(results)
-        today = timezone.localdate()
+        today = portal_today()
         now = timezone.now()
         records = queries.client_records(self.request.user, self.client)
         drill = self.drill()

@@ -10,12 +10,12 @@ import io
 import random
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
 from compliance.engine import compute_provider_month, shards_to_compute
 from core.months import month_start
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.imports.parse import read_csv
 from records.services import records_import
@@ -104,7 +104,7 @@ def _demo_sla(provider_code, client_code, services, *, approve: bool, today: dt.
 
 
 def seed_demo_activity(today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
+    today = today or portal_today()
     result = records_import(
         rows=read_csv(io.BytesIO(_records_csv(today).encode())), filename="demo.csv"
     )

@@ -10,13 +10,13 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.services import grant_role, upsert_user
 from catalogue.models import Offering
 from clients.models import ClientEntity
 from compliance.engine import compute_provider_month, shards_to_compute
+from core.zones import portal_today
 from surveys.models import Campaign
 from surveys.services import AnswerInput, answer_submit, campaign_create, campaign_open
 
@@ -31,7 +31,7 @@ RESPONDENTS = (("UNEP", "UNON", 6), ("UNAMA", "KJSO", 3))
 
 
 def seed_demo_survey(*, password: str, today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
+    today = today or portal_today()
     name = f"Demo client survey {today:%B %Y}"
     if Campaign.objects.filter(name=name, is_demo=True).exists():
         return "survey: kept"

@@ -2,13 +2,15 @@
 and imports, each column declared once (see ``core.tables``).
 
 The records' export has the import file's columns, under the same names
-(``imports.parse``), then what the portal measured."""
+(``imports.parse``), then what the portal measured. The page shows each time in the
+viewer's zone and, below it, in the provider's (the zone of the calendar the record is
+measured on, which compliance counts its months in)."""
 
-from django.template.defaultfilters import date
 from django.urls import reverse
 
 from core.tables import Cell, Column, ListTable, badge
 from core.templatetags.portal import duration_hm
+from core.zones import format_instant, instant
 
 
 def _reference(record) -> Cell:
@@ -19,8 +21,11 @@ def _reference(record) -> Cell:
     )
 
 
-def _moment(value) -> Cell:
-    return Cell(value, date(value, "Y-m-d H:i") if value else "—")
+def _moment(record, value) -> Cell:
+    if value is None:
+        return Cell(value, "—")
+    local = format_instant(value, record.calendar.timezone)
+    return Cell(value, instant(value), note=f"Provider's local time: {local}")
 
 
 def _working_time(record) -> Cell:
@@ -51,7 +56,7 @@ SERVICE_RECORDS = ListTable(
             name="received_at",
             field="received_at",
             sort="received_at",
-            cell=lambda r: _moment(r.received_at),
+            cell=lambda r: _moment(r, r.received_at),
             export=lambda v: v.isoformat(),
         ),
         Column(
@@ -59,7 +64,7 @@ SERVICE_RECORDS = ListTable(
             name="completed_at",
             field="completed_at",
             sort="completed_at",
-            cell=lambda r: _moment(r.completed_at),
+            cell=lambda r: _moment(r, r.completed_at),
             export=lambda v: v.isoformat() if v else "",
         ),
         Column(
@@ -117,7 +122,7 @@ RECORD_IMPORTS = ListTable(
         Column(
             "Uploaded",
             sort="created_at",
-            cell=lambda i: Cell(i.created_at, date(i.created_at, "Y-m-d H:i")),
+            cell=lambda i: Cell(i.created_at, instant(i.created_at)),
         ),
     ],
     empty="No import yet.",

@@ -1,11 +1,11 @@
 import datetime as dt
 
 import django_filters
-from django.utils import timezone
 
 from catalogue.models import Service
 from clients.models import ClientEntity
 from core.filters import CodeChoiceFilter, KeywordFilter
+from core.zones import portal_today
 from providers.models import ServiceProvider
 
 from .choices import BINDING_STATUSES, SlaStatus
@@ -49,7 +49,7 @@ class SlaFilterSet(django_filters.FilterSet):
     def filter_expiring_within(self, qs, name, value):
         if value is None:
             return qs
-        today = timezone.localdate()
+        today = portal_today()
         return qs.filter(
             status__in=BINDING_STATUSES,
             end_date__gte=today,

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from accounts.selectors import user_scope
@@ -20,6 +19,7 @@ from core.exceptions import ApplicationError
 from core.forms import add_refusal
 from core.sections import page_sections
 from core.views import FilteredListView
+from core.zones import portal_today
 from providers.models import ServiceProvider
 
 from .choices import SlaStatus
@@ -160,7 +160,7 @@ class SlaCreateView(_DraftFormView):
             chooser = ProviderChoiceForm(request.GET or None, providers=self.providers)
             return render(request, self.template_name, {"chooser": chooser})
         header = SlaRegisterForm(
-            initial={"provider": provider.code, **default_period(timezone.localdate())},
+            initial={"provider": provider.code, **default_period(portal_today())},
             providers=self.providers,
         )
         lines = SlaLinesForm(offerings=provider_offerings(provider))

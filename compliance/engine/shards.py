@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalogue.models import Service
 from core.months import add_months, local_month, month_start, next_month
+from core.zones import portal_today
 from providers.models import ServiceProvider
 from records.models import PendingCompliance, ServiceRecord
 from records.selectors import open_record_months
@@ -38,7 +39,7 @@ def shards_to_compute(
     # With the months where open records may count as overdue (their deadlines' months).
     shards = set(months) | set(open_record_months(provider_ids=ids))
     # Months that have not begun yet have nothing to count (they are computed when due).
-    last = month_start(timezone.localdate())
+    last = month_start(portal_today())
     for sla in slas.select_related("agreement"):
         month = month_start(sla.start_date)
         while month <= min(month_start(sla.end_date), last):

@@ -1,6 +1,7 @@
 from django import template
 
 from core.tables import render_table
+from core.zones import Instant
 
 register = template.Library()
 
@@ -22,6 +23,25 @@ def duration_hm(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@register.filter
+def instant(value, precision: str = ""):
+    """``{{ record.received_at|instant }}``: an instant in the viewer's zone with the zone
+    named, e.g. ``2026-01-05 09:00 EAT`` (``|instant:"seconds"`` to the second); empty when
+    there is none."""
+    if not value:
+        return ""
+    return Instant(value, seconds=precision == "seconds").__html__()
+
+
+@register.filter
+def instant_in(value, zone: str):
+    """``{{ record.received_at|instant_in:record.calendar.timezone }}``: an instant in the
+    given zone (a provider's local time), the zone named; empty when there is none."""
+    if not value:
+        return ""
+    return Instant(value, zone or "").__html__()
 
 
 @register.simple_tag(takes_context=True)

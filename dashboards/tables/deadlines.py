@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from core.tables import Cell, Column, Table
+from core.zones import instant
 from records.models import ServiceRecord
 from records.selectors import Deadline
 
@@ -44,13 +45,13 @@ def deadline_table(
                 Cell(record.provider.code),
                 Cell(record.client.code),
                 Cell(record.service.code),
-                Cell(record.received_at, f"{record.received_at:%Y-%m-%d %H:%M} UTC"),
+                Cell(record.received_at, instant(record.received_at)),
                 Cell(
                     f"{item.target.line.sla.agreement.number} target ({item.standard.code})"
                     if item.target
                     else item.standard.code
                 ),
-                Cell(item.due_at, f"{item.due_at:%Y-%m-%d %H:%M} UTC"),
+                Cell(item.due_at, instant(item.due_at)),
             ]
         )
     return table

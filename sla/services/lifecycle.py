@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.services import notify, users_with_role
 from core.exceptions import ApplicationError
+from core.zones import portal_today
 
 from ..choices import BINDING_STATUSES, SlaStatus
 from ..models import ServiceLevelTarget, Sla, SlaLine, SlaTemplate
@@ -91,7 +92,7 @@ def sla_approve(*, sla: Sla, user) -> Sla:
             save_sla(
                 original, user, f"superseded by version {sla.version}", status=SlaStatus.SUPERSEDED
             )
-    _refresh(sla, user, timezone.localdate())
+    _refresh(sla, user, portal_today())
     # Its targets now count (and its original's window shrank).
     sla_in_force_changed.send(sender=Sla, sla=sla)
     notify(
@@ -143,7 +144,7 @@ def sla_terminate(*, sla: Sla, user, reason: str, termination_date: dt.date | No
         raise ApplicationError("Give the reason for terminating.", {"reason": ["required"]})
     # Terminating before the start means the SLA never runs: it ends the day before.
     termination_date = termination_date or max(
-        timezone.localdate(), sla.start_date - dt.timedelta(days=1)
+        portal_today(), sla.start_date - dt.timedelta(days=1)
     )
     if not sla.start_date - dt.timedelta(days=1) <= termination_date <= sla.end_date:
         raise ApplicationError(
@@ -176,7 +177,7 @@ def sla_amend(*, sla: Sla, user) -> Sla:
     and targets; it supersedes this version once approved."""
     sla = Sla.objects.select_for_update().get(pk=sla.pk)
     require_action("amend", sla=sla, user=user)
-    if timezone.localdate() > sla.end_date:
+    if portal_today() > sla.end_date:
         raise ApplicationError(
             f"{sla} ended on {sla.end_date}: register a new SLA instead of amending it.",
             {"end_date": ["in the past"]},
@@ -187,7 +188,7 @@ def sla_amend(*, sla: Sla, user) -> Sla:
         agreement=sla.agreement,
         version=latest.version + 1,
         template=template,
-        start_date=max(sla.start_date, timezone.localdate()),
+        start_date=max(sla.start_date, portal_today()),
         end_date=sla.end_date,
         notes=sla.notes,
         supersedes=sla,
@@ -229,7 +230,7 @@ def _refresh(sla: Sla, user, today: dt.date) -> None:
 def slas_update_lifecycle(*, today: dt.date | None = None) -> dict[str, int]:
     """Daily: approved SLAs become active on their start date, active ones expire after
     their end date, and the parties hear once when one expires within 30 days."""
-    today = today or timezone.localdate()
+    today = today or portal_today()
     counts = {"activated": 0, "expired": 0, "expiry_notices": 0}
     due = Sla.objects.filter(
         Q(status=SlaStatus.APPROVED, start_date__lte=today)

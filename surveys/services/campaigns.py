@@ -18,6 +18,7 @@ from accounts.services import notify, users_with_role
 from catalogue.models import Offering
 from core.audit import audit_action
 from core.exceptions import ApplicationError
+from core.zones import portal_today
 
 from ..choices import SCORE_FIELDS, CampaignStatus
 from ..models import Answer, Campaign, Invitation, SurveyTemplate
@@ -216,7 +217,7 @@ def send_reminders(*, today: dt.date | None = None, now: dt.datetime | None = No
     """Remind the invited people who have not answered yet, once per reminder round.
     Safe to run again and from several workers (rows are locked and skipped)."""
     now = now or timezone.now()
-    today = today or timezone.localdate()
+    today = today or portal_today()
     sent = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN, closes_on__gte=today):
         round_due = reminder_round(campaign, today)
@@ -258,7 +259,7 @@ def _notify_reminder(campaign: Campaign, users) -> None:
 
 def close_due_campaigns(*, today: dt.date | None = None) -> int:
     """Close the open campaigns whose last day has passed (the scheduler, idempotent)."""
-    today = today or timezone.localdate()
+    today = today or portal_today()
     closed = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN, closes_on__lt=today):
         try:
@@ -358,7 +359,7 @@ def answer_submit(
     client = answering_client(user=user, campaign=campaign, client=client)
     # The status as stored now, not as the caller last read it (it may have just closed).
     status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).first()
-    if status != CampaignStatus.OPEN or timezone.localdate(now) > campaign.closes_on:
+    if status != CampaignStatus.OPEN or portal_today(now) > campaign.closes_on:
         raise ApplicationError(
             "This campaign is closed: answers can no longer be given or changed.",
             {"campaign": ["closed"]},

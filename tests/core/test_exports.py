@@ -37,3 +37,17 @@ def test_csv_cells_are_neutralised_too():
     response = csv_response("x.csv", ["a"], [[text] for text in HOSTILE])
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[1:] == ["'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "'\tx", "plain"]
+
+
+def test_instants_are_written_in_utc_whatever_their_zone():
+    from zoneinfo import ZoneInfo
+
+    nairobi = dt.datetime(2026, 1, 5, 9, 0, tzinfo=ZoneInfo("Africa/Nairobi"))
+    text = b"".join(csv_response("x.csv", ["at"], [[nairobi]]).streaming_content)
+    assert text.decode("utf-8-sig").splitlines()[1] == "2026-01-05 06:00:00+00:00"
+    workbook = load_workbook(
+        io.BytesIO(xlsx_response("x.xlsx", [("s", ["at"], [[nairobi]])]).content)
+    )
+    cell = workbook.active["A2"]
+    assert cell.value == dt.datetime(2026, 1, 5, 6, 0)
+    assert cell.number_format == 'yyyy-mm-dd hh:mm:ss "UTC"'
