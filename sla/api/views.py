@@ -48,10 +48,10 @@ class LineSerializer(serializers.ModelSerializer):
 
 class SlaSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
-    number = serializers.CharField(source="agreement.number")
+    number = serializers.CharField(source="agreement.number", read_only=True)
     provider = CodeRelatedField(source="agreement.provider", read_only=True)
     client = CodeRelatedField(source="agreement.client", read_only=True)
-    template_version = serializers.IntegerField(source="template.version")
+    template_version = serializers.IntegerField(source="template.version", read_only=True)
     lines = LineSerializer(many=True, read_only=True)
     client_signed_by = serializers.StringRelatedField()
     provider_signed_by = serializers.StringRelatedField()
@@ -94,7 +94,7 @@ class SlaSerializer(serializers.ModelSerializer):
 
 class SlaListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
-    number = serializers.CharField(source="agreement.number")
+    number = serializers.CharField(source="agreement.number", read_only=True)
     provider = CodeRelatedField(source="agreement.provider", read_only=True)
     client = CodeRelatedField(source="agreement.client", read_only=True)
     line_count = serializers.IntegerField()
@@ -260,6 +260,10 @@ class SlaViewSet(
             lines=lines,
         )
         return self._reply(sla)
+
+    @extend_schema(request=SlaUpdateSerializer, responses=SlaSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
     @extend_schema(request=None, responses=SlaSerializer)
     @action(detail=True, methods=["post"])
