@@ -1,5 +1,6 @@
 """Models every app shares: the provenance of reference data and the duty-station calendars."""
 
+import datetime as dt
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -49,6 +50,19 @@ def _timezones() -> frozenset[str]:
 
 
 _TIMEZONES: frozenset[str] | None = None
+
+# A holiday's year, as far as records are measured (records refuse instants outside it too).
+HOLIDAY_YEARS = (1990, 2100)
+# Holidays of one duty station: about twenty a year for fifty years.
+MAX_HOLIDAYS = 1000
+
+
+def holiday_date_problem(day) -> str | None:
+    """Why ``day`` cannot be a holiday, or ``None``."""
+    first, last = HOLIDAY_YEARS
+    if not first <= day.year <= last:
+        return f"{day.isoformat()} is outside the years {first} to {last}"
+    return None
 
 
 class DutyStation(ReferenceData):
@@ -124,6 +138,19 @@ class Holiday(ReferenceData):
 
     def __str__(self) -> str:
         return f"{self.duty_station.code} {self.date:%Y-%m-%d} {self.name}".strip()
+
+    def clean(self):
+        # (After a field error, ``date`` may still hold the text that was refused.)
+        problem = holiday_date_problem(self.date) if isinstance(self.date, dt.date) else None
+        if problem:
+            raise ValidationError({"date": f"{problem}."})
+        if self.duty_station_id is None:
+            return
+        others = Holiday.objects.filter(duty_station_id=self.duty_station_id).exclude(pk=self.pk)
+        if others.count() >= MAX_HOLIDAYS:
+            raise ValidationError(
+                {"duty_station": f"{self.duty_station.code} already has {MAX_HOLIDAYS} holidays."}
+            )
 
 
 class AuditEntry(models.Model):

@@ -1,8 +1,13 @@
 """Write helpers every app's services share."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import models, transaction
+
+from .exceptions import ApplicationError
+from .models import MAX_HOLIDAYS, DutyStation, Holiday, holiday_date_problem
 
 
 @dataclass
@@ -56,3 +61,32 @@ def _differs(obj, name: str, value) -> bool:
         current = getattr(obj, field_obj.attname)
         return current != (value.pk if isinstance(value, models.Model) else value)
     return field_obj.to_python(value) != getattr(obj, name)
+
+
+@transaction.atomic
+def duty_station_set_holidays(*, duty_station: DutyStation, dates: Iterable[dt.date]) -> None:
+    """Make ``dates`` the holidays of ``duty_station``: the other dates' rows are deleted,
+    the missing ones added, the rest (with their names and sources) kept.
+
+    Row by row, so that each change is audited and, through the model signals, the records
+    the calendar governs are measured again (once per station and transaction).
+    """
+    wanted = set(dates)
+    problems = [p for p in map(holiday_date_problem, sorted(wanted)) if p]
+    if problems:
+        raise ApplicationError(f"{problems[0]}.", {"holidays": problems})
+    if len(wanted) > MAX_HOLIDAYS:
+        raise ApplicationError(
+            f"At most {MAX_HOLIDAYS} holidays per duty station.",
+            {"holidays": [f"{len(wanted)} dates given"]},
+        )
+    kept = set()
+    for holiday in Holiday.objects.filter(duty_station=duty_station).order_by("date"):
+        if holiday.date in wanted:
+            kept.add(holiday.date)
+        else:
+            holiday.delete()
+    for day in sorted(wanted - kept):
+        Holiday.objects.create(duty_station=duty_station, date=day)
+    if hasattr(duty_station, "_prefetched_objects_cache"):
+        duty_station._prefetched_objects_cache.pop("holidays", None)

@@ -9,7 +9,7 @@ compliance engine, in the same transaction as the change.
 import threading
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from catalogue.models import MinimumServiceStandard
@@ -61,11 +61,28 @@ def calendar_saved(sender, instance, created, raw=False, **kwargs):
         _enqueue_after_commit(instance.pk)
 
 
+@receiver(pre_save, sender=Holiday, dispatch_uid="records.holiday_saving")
+def holiday_saving(sender, instance, raw=False, **kwargs):
+    """Note the station a holiday moves away from: its calendar changes too."""
+    if raw or instance.pk is None:
+        return
+    instance._records_left_station_id = (
+        Holiday.objects.filter(pk=instance.pk)
+        .exclude(duty_station_id=instance.duty_station_id)
+        .values_list("duty_station_id", flat=True)
+        .first()
+    )
+
+
 @receiver(post_save, sender=Holiday, dispatch_uid="records.holiday_saved")
 @receiver(post_delete, sender=Holiday, dispatch_uid="records.holiday_deleted")
 def holiday_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _enqueue_after_commit(instance.duty_station_id)
+    if raw:
+        return
+    left = instance.__dict__.pop("_records_left_station_id", None)
+    if left is not None:
+        _enqueue_after_commit(left)
+    _enqueue_after_commit(instance.duty_station_id)
 
 
 @receiver(post_save, sender=MinimumServiceStandard, dispatch_uid="records.standard_saved")

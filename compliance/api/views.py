@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
-from core.api.serializers import CodeRelatedField
+from core.api.serializers import CodeRelatedField, InputSerializer
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
 
@@ -109,7 +109,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
         return records_url(obj)
 
 
-class ComputeSerializer(serializers.Serializer):
+class ComputeSerializer(InputSerializer):
     period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
     provider = CodeRelatedField(queryset=ServiceProvider.objects.all(), required=False)
 

@@ -13,15 +13,35 @@ from core.exceptions import ApplicationError
 
 def _as_field_map(detail) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {
-            str(field): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-            if not isinstance(msgs, dict)
-            else [f"{k}: {v}" for k, v in _as_field_map(msgs).items()]
-            for field, msgs in detail.items()
-        }
+        return {str(field): _messages(msgs) for field, msgs in detail.items()}
     if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
+        return {"non_field_errors": _messages(detail)}
     return {}
+
+
+def _messages(detail, path: str = "") -> list[str]:
+    """The messages of one field, a nested item's prefixed with where it is:
+    ``[1].targets[0].threshold: Ensure this value is greater than or equal to 0.``"""
+    if isinstance(detail, dict):
+        found = []
+        for key, value in detail.items():
+            if key == "non_field_errors":
+                where = path
+            elif isinstance(key, int):  # a ListField item
+                where = f"{path}[{key}]"
+            else:
+                where = f"{path}.{key}" if path else str(key)
+            found.extend(_messages(value, where))
+        return found
+    if isinstance(detail, list):
+        found = []
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):  # a nested serializer's item ({} when valid)
+                found.extend(_messages(item, f"{path}[{index}]"))
+            else:
+                found.extend(_messages(item, path))
+        return found
+    return [f"{path}: {detail}" if path else str(detail)]
 
 
 def exception_handler(exc, context):

@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
-from core.api.serializers import CodeRelatedField
+from core.api.serializers import CodeRelatedField, InputSerializer
 
 from ..imports.parse import COLUMNS, MEASURED_COLUMNS
 from ..models import RecordImport, RecordImportError, ServiceRecord
 
 
-class PauseSerializer(serializers.Serializer):
+class PauseSerializer(InputSerializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
 
@@ -37,7 +37,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ServiceRecordWriteSerializer(serializers.Serializer):
+class ServiceRecordWriteSerializer(InputSerializer):
     """What a create or update accepts: the DOMAIN §4 fields (codes and ISO 8601 text)."""
 
     external_ref = serializers.CharField(max_length=100)

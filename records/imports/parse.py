@@ -22,6 +22,8 @@ COLUMNS = (
 # What the portal adds to a record (exports and the API): its elapsed times and the
 # calendar they were measured on.
 MEASURED_COLUMNS = ("elapsed_working_seconds", "elapsed_calendar_seconds", "calendar")
+# What a record read through the API shows but no import writes.
+READ_ONLY_FIELDS = ("id", "url", *MEASURED_COLUMNS, "created_at", "updated_at")
 REQUIRED_COLUMNS = ("external_ref", "provider", "client", "service", "received_at")
 MAX_FIELD_CHARS = 10_000
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -141,7 +143,10 @@ def _check_header(names: list[str], line: int) -> None:
             raise FileError(line, "", f"column {position} of the header has no name")
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise FileError(line, unknown[0], f"unknown column '{unknown[0][:40]}'")
+        listed = ", ".join(f"'{n[:40]}'" for n in unknown[:20])
+        kind = "read-only" if set(unknown) <= set(READ_ONLY_FIELDS) else "unknown"
+        plural = "s" if len(unknown) > 1 else ""
+        raise FileError(line, unknown[0][:40], f"{kind} column{plural} {listed}")
     duplicated = {n for n in names if names.count(n) > 1}
     if duplicated:
         name = sorted(duplicated)[0]
@@ -170,9 +175,9 @@ def read_json(items: object) -> Iterator[RawRow]:
             message = "not valid Unicode text (a lone surrogate escape such as \\ud800)"
             yield RawRow(index, {"__width__": message, "__column__": column})
             continue
-        unknown = [k for k in item if k not in COLUMNS]
+        unknown = [str(k)[:40] for k in item if k not in COLUMNS]
         if unknown:
-            yield RawRow(index, {"__unknown__": str(unknown[0])[:40]})
+            yield RawRow(index, {"__unknown__": unknown[:50]})
             continue
         yield RawRow(index, dict(item))
 

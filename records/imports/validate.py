@@ -25,7 +25,7 @@ from providers.models import ServiceProvider
 
 from ..choices import RecordStatus
 from ..measuring import measure_record
-from .parse import RawRow
+from .parse import READ_ONLY_FIELDS, RawRow
 
 UTC = dt.UTC
 EARLIEST = dt.datetime(1990, 1, 1, tzinfo=UTC)
@@ -229,6 +229,14 @@ def _pauses(raw, zone: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
         items = []
         for n, item in enumerate(raw, start=1):
             if not isinstance(item, dict) or set(item) != {"start", "end"}:
+                extra = (
+                    [str(k)[:40] for k in item if k not in ("start", "end")]
+                    if isinstance(item, dict)
+                    else []
+                )
+                if extra:
+                    names = ", ".join(f"'{k}'" for k in extra[:10])
+                    raise ValueError(f"pause {n}: unknown field {names} (give start and end)")
                 raise ValueError(f'pause {n} must be an object {{"start": ..., "end": ...}}')
             items.append((str(item["start"]).strip(), str(item["end"]).strip()))
     else:
@@ -244,7 +252,10 @@ def validate_row(row: RawRow, context: ImportContext) -> StagedRecord | list[Row
     if "__width__" in values:
         return [RowError(line, values.get("__column__", ""), values["__width__"])]
     if "__unknown__" in values:
-        return [RowError(line, values["__unknown__"], "unknown field")]
+        return [
+            RowError(line, name, "read-only field" if name in READ_ONLY_FIELDS else "unknown field")
+            for name in values["__unknown__"]
+        ]
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
-from core.api.serializers import CodeRelatedField
+from core.api.serializers import CodeRelatedField, InputSerializer, NoInputSerializer
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
 
@@ -48,10 +48,10 @@ class LineSerializer(serializers.ModelSerializer):
 
 class SlaSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
-    number = serializers.CharField(source="agreement.number")
+    number = serializers.CharField(source="agreement.number", read_only=True)
     provider = CodeRelatedField(source="agreement.provider", read_only=True)
     client = CodeRelatedField(source="agreement.client", read_only=True)
-    template_version = serializers.IntegerField(source="template.version")
+    template_version = serializers.IntegerField(source="template.version", read_only=True)
     lines = LineSerializer(many=True, read_only=True)
     client_signed_by = serializers.StringRelatedField()
     provider_signed_by = serializers.StringRelatedField()
@@ -94,7 +94,7 @@ class SlaSerializer(serializers.ModelSerializer):
 
 class SlaListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="sla-api:sla-detail")
-    number = serializers.CharField(source="agreement.number")
+    number = serializers.CharField(source="agreement.number", read_only=True)
     provider = CodeRelatedField(source="agreement.provider", read_only=True)
     client = CodeRelatedField(source="agreement.client", read_only=True)
     line_count = serializers.IntegerField()
@@ -116,7 +116,8 @@ class SlaListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TargetInputSerializer(serializers.Serializer):
+class TargetInputSerializer(InputSerializer):
+    read_serializer = TargetSerializer
     standard = serializers.CharField(max_length=32)
     threshold = serializers.DecimalField(
         max_digits=8, decimal_places=2, required=False, allow_null=True, min_value=0
@@ -127,16 +128,18 @@ class TargetInputSerializer(serializers.Serializer):
     )
 
 
-class LineInputSerializer(serializers.Serializer):
+class LineInputSerializer(InputSerializer):
+    read_serializer = LineSerializer
     service = serializers.CharField(max_length=32)
     expected_volume = serializers.IntegerField(min_value=0, max_value=10**9)
     targets = TargetInputSerializer(many=True, required=False)
 
 
-class SlaWriteSerializer(serializers.Serializer):
+class SlaWriteSerializer(InputSerializer):
     """A draft: the client entity, the period and the lines (services from the provider's
     own offerings, with targets that may be stricter than the standards)."""
 
+    read_serializer = SlaSerializer
     provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
     client = CodeRelatedField(queryset=ClientEntity.objects.all())
     start_date = serializers.DateField()
@@ -173,18 +176,27 @@ class SlaWriteSerializer(serializers.Serializer):
 
 
 class SlaUpdateSerializer(SlaWriteSerializer):
-    provider = None
-    client = None
+    """A change to a draft. ``provider`` and ``client`` identify the agreement: a body may
+    repeat them (the whole SLA as read, or as created), but not change them."""
+
+    provider = CodeRelatedField(
+        queryset=ServiceProvider.objects.all(), required=False, help_text="cannot change"
+    )
+    client = CodeRelatedField(
+        queryset=ClientEntity.objects.all(), required=False, help_text="cannot change"
+    )
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False)
     lines = LineInputSerializer(many=True, min_length=1, max_length=200, required=False)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(InputSerializer):
+    read_serializer = SlaSerializer
     comment = serializers.CharField(max_length=4000)
 
 
-class TerminateSerializer(serializers.Serializer):
+class TerminateSerializer(InputSerializer):
+    read_serializer = SlaSerializer
     reason = serializers.CharField(max_length=4000)
     termination_date = serializers.DateField(required=False)
 
@@ -248,6 +260,14 @@ class SlaViewSet(
         data = SlaUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        agreement = sla.agreement
+        for key, current in (("provider", agreement.provider), ("client", agreement.client)):
+            if key in values and values[key] != current:
+                raise ApplicationError(
+                    f"{key} identifies the agreement ({current.code}) and cannot change; "
+                    "register a new SLA instead.",
+                    {key: ["cannot change"]},
+                )
         lines = None
         if "lines" in values:
             lines = data.to_line_inputs(sla.agreement.provider, values["lines"])
@@ -261,16 +281,24 @@ class SlaViewSet(
         )
         return self._reply(sla)
 
+    @extend_schema(request=SlaUpdateSerializer, responses=SlaSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
     @extend_schema(request=None, responses=SlaSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._reply(services.sla_submit(sla=self.get_object(), user=request.user))
+        sla = self.get_object()
+        NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+        return self._reply(services.sla_submit(sla=sla, user=request.user))
 
     @extend_schema(request=None, responses=SlaSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Sign for your side (client focal point or provider manager)."""
-        return self._reply(services.sla_approve(sla=self.get_object(), user=request.user))
+        sla = self.get_object()
+        NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+        return self._reply(services.sla_approve(sla=sla, user=request.user))
 
     @extend_schema(request=ReturnSerializer, responses=SlaSerializer)
     @action(detail=True, methods=["post"], url_path="return")
@@ -301,7 +329,9 @@ class SlaViewSet(
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Start the next version as a draft; it supersedes this one once approved."""
-        amendment = services.sla_amend(sla=self.get_object(), user=request.user)
+        sla = self.get_object()
+        NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+        amendment = services.sla_amend(sla=sla, user=request.user)
         return self._reply(amendment, status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
-from core.api.serializers import CodeRelatedField
+from core.api.serializers import CodeRelatedField, InputSerializer
 
 from ..choices import SCORE_FIELDS
 from ..models import Answer, Campaign
@@ -46,13 +46,15 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfferingInputSerializer(serializers.Serializer):
+class OfferingInputSerializer(InputSerializer):
     provider = serializers.CharField(max_length=64)
     service = serializers.CharField(max_length=64)
 
 
-class CampaignCreateSerializer(serializers.Serializer):
+class CampaignCreateSerializer(InputSerializer):
     """A new draft campaign: provider services as {provider, service} codes, client codes."""
+
+    read_serializer = CampaignSerializer
 
     name = serializers.CharField(max_length=200)
     opens_on = serializers.DateField()
@@ -126,8 +128,10 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnswerChangeSerializer(serializers.Serializer):
+class AnswerChangeSerializer(InputSerializer):
     """A change to one's answer: the scores and the comment."""
+
+    read_serializer = AnswerSerializer
 
     overall = serializers.IntegerField(min_value=1, max_value=5)
     timeliness = serializers.IntegerField(min_value=1, max_value=5)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
+from core.api.serializers import NoInputSerializer
 from core.exceptions import ApplicationError
 
 from .. import services
@@ -62,6 +63,7 @@ class CampaignViewSet(
 
     def _act(self, request, service):
         campaign = self.get_object()
+        NoInputSerializer(data=request.data).is_valid(raise_exception=True)
         service(campaign=campaign, user=request.user)
         campaign = self.get_queryset().get(pk=campaign.pk)
         return Response(CampaignSerializer(campaign, context={"request": request}).data)
