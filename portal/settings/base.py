@@ -227,6 +227,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("PORTAL_CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# The compliance engine's tasks have a queue of their own, with its own workers, so that a
+# long recompute never delays imports, re-measures or e-mails (the other tasks stay on
+# Celery's default queue, "celery"). Tasks run in-process ignore the routes.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+COMPLIANCE_QUEUE = "compliance"
+CELERY_TASK_ROUTES = {"compliance.*": {"queue": COMPLIANCE_QUEUE}}
 # Fault injection for the crash tests only: hold each compliance shard's transaction open
 # this long before committing, so a test can kill the worker mid-task. Keep at 0.
 COMPLIANCE_FAULT_DELAY_SECONDS = env.float("PORTAL_COMPLIANCE_FAULT_DELAY", default=0)
