@@ -13,6 +13,8 @@ import os
 from celery import Celery
 from django.core.exceptions import ImproperlyConfigured
 
+from ops.heartbeats import WorkerHeartbeat
+
 MISSING_SETTINGS = (
     "DJANGO_SETTINGS_MODULE is not set: name the settings of this worker or beat "
     "(portal.settings.production in production, portal.settings.local on a developer's "
@@ -32,3 +34,5 @@ class PortalCelery(Celery):
 app = PortalCelery("portal", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each worker records in Redis that it consumes its queues (the readiness probe reads it).
+app.steps["consumer"].add(WorkerHeartbeat)

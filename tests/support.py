@@ -42,6 +42,13 @@ def production_env(**overrides: str) -> dict:
     return {k: v for k, v in env.items() if v != ""}
 
 
+def spare_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts, or a closed port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:

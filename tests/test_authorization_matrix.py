@@ -152,6 +152,11 @@ MATRIX = [
     E("accounts:notification-mark-all-read", "POST", "/notifications/read/", ok=SESSION),
     E("accounts:notification-read", "POST", "/notifications/{notification_staff_q}/read/", ok={STAFF_Q}, hidden=SIGNED_IN - {STAFF_Q}),
     E("audit:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    # Probes and metrics: no sign-in; /metrics only with its token or from its networks
+    # (the test settings set neither: tests/ops/test_metrics.py grants them).
+    E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
+    E("ops:readyz", "GET", "/readyz", ok=frozenset(ROLES)),
+    E("ops:metrics", "GET", "/metrics"),
     E("admin", "GET", "/admin/", ok=CURATOR),
     E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
     E("schema", "GET", "/api/schema/", ok=SIGNED_IN),

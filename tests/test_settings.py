@@ -160,6 +160,9 @@ def test_compliance_tasks_go_to_their_own_queue():
     assert queue_of("compliance.compute_shards") == "compliance"
     assert queue_of("records.validate_record_import") == "celery"
     assert queue_of("core.ping") == "celery"
+    # Each queue on its own exchange and key: a task is never delivered to both.
+    bindings = {(q.exchange.name, q.routing_key) for q in app.amqp.queues.values()}
+    assert bindings == {("celery", "celery"), ("compliance", "compliance")}
     # The test workers consume every queue a task can be routed to.
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     assert set(QUEUES.split(",")) == routed | {settings.CELERY_TASK_DEFAULT_QUEUE}

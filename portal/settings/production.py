@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, LOGGING, env
 
 
 def _refusals() -> list[str]:
@@ -66,3 +66,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# Logs: one JSON object a line (ops/logs.py), with an access line per request and a line
+# per task run by the workers.
+LOGGING["handlers"]["console"]["formatter"] = env("PORTAL_LOG_FORMAT", default="json")
+LOGGING["loggers"]["portal.access"]["level"] = env("PORTAL_ACCESS_LOG_LEVEL", default="INFO")
+LOGGING["loggers"]["celery.app.trace"]["level"] = env("CELERY_TRACE_LOG_LEVEL", default="INFO")
