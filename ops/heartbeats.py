@@ -91,13 +91,19 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.timer_entry = c.timer.call_repeatedly(settings.PORTAL_HEARTBEAT_SECONDS, self.beat)
 
     def stop(self, c):
+        """The consumer stops, or restarts after losing the broker (``start`` again)."""
         if self.timer_entry is not None:
             self.timer_entry.cancel()
             self.timer_entry = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     shutdown = stop
 
     def beat(self):
+        if self.store is None:
+            return
         try:
             record_worker(self.store, self.hostname, self.queues)
         except redis.RedisError as exc:

@@ -3,7 +3,6 @@ reading metrics."""
 
 import uuid
 
-import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -33,6 +32,3 @@ def sample(text: str, name: str, **labels) -> float:
                 return found.value
     return 0.0
 
-
-def approx(value: float, tolerance: float):
-    return pytest.approx(value, abs=tolerance)
