@@ -31,4 +31,3 @@ def sample(text: str, name: str, **labels) -> float:
             if found.name == name and all(found.labels.get(k) == v for k, v in labels.items()):
                 return found.value
     return 0.0
-
