@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    # Probes and metrics (no sign-in; /metrics for its token or networks only).
+    path("", include("ops.urls")),
     path("api/v1/", include(api_v1)),
     path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

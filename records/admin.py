@@ -53,7 +53,7 @@ class RecordImportAdmin(admin.ModelAdmin):
 
 @admin.register(PendingCompliance)
 class PendingComplianceAdmin(admin.ModelAdmin):
-    list_display = ("provider", "month", "marked_at")
+    list_display = ("provider", "month", "pending_since", "marked_at")
     list_filter = ("provider",)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from .choices import ImportStatus, RecordStatus
 
@@ -229,6 +230,11 @@ class PendingCompliance(models.Model):
     )
     month = models.DateField(help_text="First day of the month, provider's local time.")
     marked_at = models.DateTimeField(auto_now=True)
+    # When the month was first marked: marking it again moves ``marked_at`` on but not this,
+    # so a month marked over and over but never computed still shows how long it has waited
+    # (the compliance lag of the readiness probe and the metrics). A database default, since
+    # the import marks months in SQL.
+    pending_since = models.DateTimeField(db_default=Now())
 
     class Meta:
         constraints = [

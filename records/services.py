@@ -2,6 +2,7 @@
 deleting, and recomputing elapsed values when a calendar changes."""
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,7 @@ from .models import (
     ServiceRecord,
 )
 from .selectors import current_month_anywhere, months_since
+from .signals import import_step_finished
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 5000
@@ -90,6 +92,7 @@ def record_import_validate(
     Nothing reaches the records here. Safe to run again: staged rows and errors of an
     earlier attempt are cleared first.
     """
+    started = time.monotonic()
     import_id = record_import.pk
     clear_staging(import_id)
     RecordImportError.objects.filter(record_import_id=import_id).delete()
@@ -186,6 +189,13 @@ def record_import_validate(
         message=message,
         finished=False,
     )
+    import_step_finished.send(
+        sender=RecordImport,
+        record_import=record_import,
+        step="validate",
+        rows=total,
+        seconds=time.monotonic() - started,
+    )
     if record_import.apply_when_valid and total:
         record_import = record_import_confirm(
             record_import=record_import, keep_good_rows=record_import.keep_good_rows
@@ -266,20 +276,36 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
     Imports of the same providers are serialised by a row lock on those providers, so two
     concurrent uploads never race on the same references. Running it again is harmless.
     """
+    started = time.monotonic()
+    applied, stored = _apply_staged(record_import)
+    if stored:
+        import_step_finished.send(
+            sender=RecordImport,
+            record_import=applied,
+            step="apply",
+            rows=applied.created + applied.updated + applied.unchanged,
+            seconds=time.monotonic() - started,
+        )
+    return applied
+
+
+def _apply_staged(record_import: RecordImport) -> tuple[RecordImport, bool]:
+    """The import after applying it, and whether this call stored its rows."""
     with transaction.atomic():
         locked = RecordImport.objects.select_for_update().get(pk=record_import.pk)
         if locked.status != ImportStatus.IMPORTING:
-            return locked
+            return locked, False
         provider_ids = staged_provider_ids(locked.pk)
         if not provider_ids:
             # A confirmed import always has valid rows staged, unless the database server
             # crashed since it was validated: the staging table is UNLOGGED (records 0001).
-            return _finish(
+            failed = _finish(
                 locked,
                 status=ImportStatus.FAILED,
                 message="The validated rows were lost (the database restarted since the "
                 "file was checked). Nothing was stored: upload the file again.",
             )
+            return failed, False
         # Lock the providers so concurrent imports of the same references run one by one.
         list(ServiceProvider.objects.select_for_update().filter(pk__in=provider_ids).order_by("pk"))
         counts = apply_staged(locked.pk)
@@ -312,7 +338,7 @@ def record_import_apply(*, record_import: RecordImport) -> RecordImport:
                 "providers": sorted(provider_ids),
             },
         )
-        return done
+        return done, True
 
 
 def _n(count: int, noun: str) -> str:

@@ -22,6 +22,33 @@ CHROMIUM = Path("/usr/bin/chromium")
 REDIS_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/9"
 
 
+def production_env(**overrides: str) -> dict:
+    """The environment of a process on production settings: this one's, less every
+    variable production reads, plus each one it requires (placeholders: nothing connects to
+    them). ``overrides`` replace them; an empty value unsets one."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_", "PORTAL_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-secret-key-for-tests-only-0123456789abcdefghijkl",
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL="postgres://portal:not-a-password@127.0.0.1:5432/portal",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def spare_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts, or a closed port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:
@@ -42,6 +69,9 @@ def ensure_reference_data() -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The queues a test worker consumes: all of them, so that one worker runs every task.
+QUEUES = "celery,compliance"
+
 
 class WorkerProcess:
     """A real ``celery worker`` process on the test database and Redis."""
@@ -59,6 +89,9 @@ class WorkerProcess:
                 "-A",
                 "portal",
                 "worker",
+                # Every queue (the compliance engine's has its own: CELERY_TASK_ROUTES).
+                "--queues",
+                QUEUES,
                 "--pool",
                 "solo",
                 "--loglevel",
@@ -118,7 +151,9 @@ class WorkerPool:
         from portal.celery import app
 
         self.app = app
-        self.result_backend = self.redis_url.rsplit("/", 1)[0] + "/11"
+        self.result_backend = (
+            os.environ.get("CELERY_RESULT_BACKEND") or self.redis_url.rsplit("/", 1)[0] + "/11"
+        )
         assert app.conf.broker_url == self.redis_url, "worker tests use the test broker"
         self.saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
         app.conf.update(task_always_eager=False, result_backend=self.result_backend)

@@ -155,6 +155,11 @@ MATRIX = [
     E("accounts:time-zone", "POST", "/account/time-zone/", ok=SESSION, data={"timezone": "Asia/Kuwait"}),
     E("accounts:time-zone", "POST", "/account/time-zone/", bad=SESSION, data={"timezone": "Mars/Olympus"}),
     E("audit:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    # Probes and metrics: no sign-in; /metrics only with its token or from its networks
+    # (the test settings set neither: tests/ops/test_metrics.py grants them).
+    E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
+    E("ops:readyz", "GET", "/readyz", ok=frozenset(ROLES)),
+    E("ops:metrics", "GET", "/metrics"),
     E("admin", "GET", "/admin/", ok=CURATOR),
     E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
     E("schema", "GET", "/api/schema/", ok=SIGNED_IN),

@@ -1,6 +1,5 @@
 """Deployment security: check --deploy, the Content-Security-Policy, sign-in throttling."""
 
-import os
 import secrets
 import subprocess
 import sys
@@ -9,17 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.factories import UserFactory
+from tests.support import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="portal.example.org",
-    )
+    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,9 +48,14 @@ INSTALLED_APPS = [
     "dashboards",
     "audit",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id (logs, X-Request-ID) and is timed (metrics), and the
+    # probes answer before host validation, HTTPS redirects and sessions.
+    "ops.middleware.RequestContextMiddleware",
+    "ops.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,6 +235,19 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("PORTAL_CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# The compliance engine's tasks have a queue of their own, with its own workers, so that a
+# long recompute never delays imports, re-measures or e-mails (the other tasks stay on
+# Celery's default queue, "celery"). Tasks run in-process ignore the routes.
+# A worker started without --queues consumes both (the readiness probe wants a worker seen
+# recently on each queue declared here).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue has its exchange and routing key of its own: on one exchange with one key, a
+# task would be delivered to both queues.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("celery", "compliance")
+)
+CELERY_TASK_ROUTES = {"compliance.*": {"queue": "compliance"}}
 # Fault injection for the crash tests only: hold each compliance shard's transaction open
 # this long before committing, so a test can kill the worker mid-task. Keep at 0.
 COMPLIANCE_FAULT_DELAY_SECONDS = env.float("PORTAL_COMPLIANCE_FAULT_DELAY", default=0)
@@ -247,11 +266,46 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Beat's scheduler records each run of its loop for the readiness probe (ops/heartbeats.py),
+# and its loop runs at least this often (seconds).
+CELERY_BEAT_SCHEDULER = "ops.heartbeats:RecordingScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("PORTAL_BEAT_LOOP_SECONDS", default=60)
+
+# Operations (ops/): probes, heartbeats, metrics. See the README's Production section.
+# Heartbeats of workers and beat: Redis keys under this prefix, on the broker's server.
+PORTAL_HEARTBEAT_PREFIX = env("PORTAL_HEARTBEAT_PREFIX", default="portal:heartbeat")
+PORTAL_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=10.0)
+# /readyz: each check's time limit (Redis), and how old the last signs of life may be.
+PORTAL_READY_TIMEOUT = env.float("PORTAL_READY_TIMEOUT", default=1.0)
+PORTAL_READY_WORKER_MAX_AGE = env.int("PORTAL_READY_WORKER_MAX_AGE", default=60)
+PORTAL_READY_BEAT_MAX_AGE = env.int("PORTAL_READY_BEAT_MAX_AGE", default=180)
+# The oldest month waiting for the compliance engine (beat sends it every minute).
+PORTAL_READY_COMPLIANCE_MAX_LAG = env.int("PORTAL_READY_COMPLIANCE_MAX_LAG", default=1800)
+# /metrics answers a bearer token equal to this, or a caller from these networks (CIDR);
+# with neither set, nobody.
+PORTAL_METRICS_TOKEN = env("PORTAL_METRICS_TOKEN", default="")
+PORTAL_METRICS_NETWORKS = env.list("PORTAL_METRICS_NETWORKS", default=[])
+# A worker serves its own metrics (tasks, imports) on this address and port (0: not at
+# all); docker-compose.yml listens on every interface of the worker's container.
+PORTAL_WORKER_METRICS_PORT = env.int("PORTAL_WORKER_METRICS_PORT", default=0)
+PORTAL_WORKER_METRICS_ADDRESS = env("PORTAL_WORKER_METRICS_ADDRESS", default="127.0.0.1")
+
+# Logs: "text" on a developer's machine, "json" (one object a line, ops/logs.py) in
+# production. Workers and beat log through this configuration too (portal/celery.py).
+PORTAL_LOG_FORMAT = env("PORTAL_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": PORTAL_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # One line per task is noise when tasks run in-process; workers log their own.
-    "loggers": {"celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        # One line per task is noise when tasks run in-process; workers log their own.
+        "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
+        # One line per request (ops.middleware): production's access log.
+        "portal.access": {"level": env("PORTAL_ACCESS_LOG_LEVEL", default="WARNING")},
+    },
 }

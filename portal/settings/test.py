@@ -23,3 +23,6 @@ MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
 # Each test builds its own figures: dashboards compute them afresh (tests that check the
 # cache switch it on).
 DASHBOARD_CACHE_SECONDS = 0
+# Metrics: nobody, whatever the environment says (tests/ops/ grant access where they test it).
+PORTAL_METRICS_TOKEN = ""
+PORTAL_METRICS_NETWORKS = []
