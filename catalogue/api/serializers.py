@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from clients.models import ClientEntity
 from core.api.serializers import CleanModelSerializer, CodeRelatedField
+from core.currencies import rate_text
 from providers.models import ServiceProvider
 
 from ..choices import OfferingScope
@@ -65,6 +66,13 @@ class OfferingSerializer(CleanModelSerializer):
         max_length=250,
         help_text="ISO 3166-1 alpha-2 codes served; empty for a global offering.",
     )
+    cost_recovery_rate = serializers.SerializerMethodField(
+        help_text="The rate in force today, from the rate card (/api/v1/rates/), as a "
+        "decimal string with its currency's decimals; null when none is."
+    )
+    currency = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The currency of the rate in force today."
+    )
 
     class Meta:
         model = Offering
@@ -84,6 +92,10 @@ class OfferingSerializer(CleanModelSerializer):
             "verification",
         ]
 
+    def get_cost_recovery_rate(self, offering) -> str | None:
+        rate = getattr(offering, "cost_recovery_rate", None)
+        return None if rate is None else rate_text(rate, offering.currency)
+
     def validate_countries(self, value):
         codes = [c.upper() for c in value]
         bad = [c for c in codes if not COUNTRY_RE.match(c)]
@@ -94,6 +106,18 @@ class OfferingSerializer(CleanModelSerializer):
         return sorted(codes)
 
     def validate(self, attrs):
+        given = self.initial_data if isinstance(self.initial_data, dict) else {}
+        rate_fields = sorted({"cost_recovery_rate", "currency"} & set(given))
+        if rate_fields:
+            # Note: one source of rates. Silently ignoring them would let a caller think
+            # the price changed.
+            raise serializers.ValidationError(
+                dict.fromkeys(
+                    rate_fields,
+                    "An offering's rate is kept on the rate card: add or change it "
+                    "with /api/v1/rates/.",
+                )
+            )
         attrs = super().validate(attrs)
         scope = attrs.get("scope", getattr(self.instance, "scope", None))
         countries = attrs.get("country_codes")
