@@ -116,3 +116,12 @@ def test_bad_filters_say_why_and_show_no_figure(client, query, says):
         client.get("/cost-recovery/value-for-money/", {**query, "export": "csv"}).status_code == 404
     )
 
+
+def test_the_review_pack_shows_it(client, two_providers):
+    client.force_login(user_with_role(Role.MANAGEMENT))
+    response = client.get("/dashboards/review/", {"half": "2026-H1"})
+    table = response.context["tables"]["value-for-money"]
+    assert [(row[1].value, row[5].value) for row in table.rows if row[0].value == "TST-VFM"] == [
+        ("TST-VA", Decimal("12.50")),
+        ("TST-VB", Decimal("10.33")),
+    ]
