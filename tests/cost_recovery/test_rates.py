@@ -263,6 +263,42 @@ class TestPages:
         assert response.status_code == 400
         assert other.rates.count() == 1
 
+    @pytest.mark.parametrize(
+        ("values", "says"),
+        [
+            ({"valid_from": "0001-01-01"}, "Give a day from 2000-01-01"),
+            ({"valid_from": "2026-02-30"}, "Enter a valid date"),
+            ({"rate": "-1"}, "greater than or equal to 0"),
+            ({"rate": "1e9999"}, "Ensure that there are no more than"),
+            ({"rate": "<b>1</b>"}, "Enter a number"),
+            ({"currency": "XYZ"}, "Select a valid choice"),
+            ({"offering": "999999999"}, "Select a valid choice"),
+        ],
+    )
+    def test_bad_or_hostile_input_says_why_and_stores_nothing(
+        self, client, fin_acc, manager, values, says
+    ):
+        client.force_login(manager)
+        data = {"offering": fin_acc.pk, "rate": "1", "currency": "USD", "valid_from": "2010-01-01"}
+        data.update(values)
+        response = client.post("/cost-recovery/rates/new/", data)
+        assert response.status_code == 400
+        assert says in response.content.decode()
+        assert "<b>1</b>" not in response.content.decode()
+        assert fin_acc.rates.count() == 1
+
+    def test_a_change_on_the_page_cannot_move_a_rate_to_another_offering(
+        self, client, fin_acc, manager
+    ):
+        client.force_login(manager)
+        rate = fin_acc.rates.get()
+        other = Offering.objects.get(provider=fin_acc.provider, service__code="CONF-DOC")
+        client.post(
+            f"/cost-recovery/rates/{rate.pk}/edit/",
+            {"offering": other.pk, "rate": "16.80", "currency": "USD", "valid_from": "2020-01-01"},
+        )
+        assert Rate.objects.get(pk=rate.pk).offering_id == fin_acc.pk
+
     def test_ending_a_rate_on_its_page(self, client, fin_acc, manager):
         client.force_login(manager)
         rate = fin_acc.rates.get()
