@@ -198,6 +198,39 @@ class UserScope:
         """Preparing, opening and closing survey campaigns: catalogue managers."""
         return self.is_catalogue_manager
 
+    # --- cost recovery (DOMAIN §10) --------------------------------------------------------
+
+    @property
+    def curates_rates(self) -> bool:
+        """Whether the user keeps the rates of some provider: catalogue managers (every
+        provider) and provider managers (their own)."""
+        return self.is_catalogue_manager or bool(self.managed_provider_ids)
+
+    def may_curate_rates_for(self, provider_id: int) -> bool:
+        """Whether the user may add, change or end the rates of this provider's offerings."""
+        return self.is_catalogue_manager or provider_id in self.managed_provider_ids
+
+    def sees_statements_of(self, *, provider_id: int, client_id: int) -> bool:
+        """Whether the user may read the statements between a provider and a client entity:
+        global roles, the provider's people, the client's focal points. A client never
+        sees another client's statements, a provider never another provider's."""
+        return (
+            self.sees_everything or provider_id in self.provider_ids or client_id in self.client_ids
+        )
+
+    def may_issue_statements_for(self, provider_id: int) -> bool:
+        """Issuing a provider's statements: its provider managers only."""
+        return provider_id in self.managed_provider_ids
+
+    def may_answer_statements_for(self, client_id: int) -> bool:
+        """Acknowledging or disputing a client's statements: its focal points only."""
+        return client_id in self.focal_point_client_ids
+
+    @property
+    def reads_value_for_money(self) -> bool:
+        """Cost per unit beside performance across providers: the central roles."""
+        return self.sees_everything
+
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with
         ``None``, of all the providers they may: every one for global roles, their own

@@ -255,6 +255,7 @@ def build_catalogue(setup: Setup, rng: random.Random) -> None:
     from catalogue.models import MinimumServiceStandard, Offering, Service
     from clients.choices import EntityType
     from clients.models import ClientEntity
+    from cost_recovery.models import Rate
     from providers.models import ServiceProvider
 
     found = {
@@ -290,13 +291,11 @@ def build_catalogue(setup: Setup, rng: random.Random) -> None:
             service = free.pop(0)
             taken.add(service.pk)
             setup.services[provider.pk].append(service)
-            _, created = Offering.objects.get_or_create(
+            offering, created = Offering.objects.get_or_create(
                 provider=provider,
                 service=service,
                 defaults={
                     "scope": "global",
-                    "cost_recovery_rate": Decimal("100.00"),
-                    "currency": "USD",
                     "rate_unit": f"per {service.unit_of_service}"[:60],
                     "lead_time_days": 5,
                     "source": BENCH_SOURCE,
@@ -304,6 +303,15 @@ def build_catalogue(setup: Setup, rng: random.Random) -> None:
                 },
             )
             setup.created["offerings"] += created
+            if created:  # its price, on the rate card
+                Rate.objects.create(
+                    offering=offering,
+                    rate=Decimal("100.00"),
+                    currency="USD",
+                    valid_from=dt.date(2020, 1, 1),
+                    source=BENCH_SOURCE,
+                    verification=ILLUSTRATIVE,
+                )
 
     # A timeliness and an accuracy standard for every service used (bulk: no signals).
     new_standards = []
@@ -383,6 +391,7 @@ def build_slas(setup: Setup, rng: random.Random) -> None:
 
     from catalogue.choices import MeasureKind
     from catalogue.models import Offering
+    from catalogue.selectors import with_rate_on
     from sla.choices import SlaStatus
     from sla.models import Agreement, ServiceLevelTarget, Sla, SlaLine, SlaTemplate
 
@@ -397,9 +406,10 @@ def build_slas(setup: Setup, rng: random.Random) -> None:
     signed = timezone.make_aware(dt.datetime(YEAR - 1, 12, 15, 12))
     start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 
+    # Each line quotes the rate card's rate in force when the SLA was signed.
     offerings = {
         (o.provider_id, o.service_id): o
-        for o in Offering.objects.filter(provider__in=setup.providers)
+        for o in with_rate_on(Offering.objects.filter(provider__in=setup.providers), signed.date())
     }
     plan = []  # (agreement, sla, [(offering, [targets])])
     for provider in setup.providers:
@@ -458,8 +468,8 @@ def build_slas(setup: Setup, rng: random.Random) -> None:
                 sla=sla,
                 offering=offering,
                 expected_volume=1000,
-                cost_recovery_rate=offering.cost_recovery_rate,
-                currency=offering.currency,
+                cost_recovery_rate=offering.cost_recovery_rate or Decimal(0),
+                currency=offering.currency or "USD",
                 rate_unit=offering.rate_unit,
             )
             line_rows.append(line)

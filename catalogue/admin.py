@@ -36,8 +36,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
         "service",
         "provider",
         "scope",
-        "cost_recovery_rate",
-        "currency",
+        "rate_unit",
         "lead_time_days",
     )
     list_filter = ("scope", "provider", "service__area")

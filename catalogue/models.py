@@ -60,17 +60,17 @@ class Service(ReferenceData):
 
 
 class Offering(ReferenceData):
-    """A provider's offer of one catalogue service: where, at what rate, how fast."""
+    """A provider's offer of one catalogue service: where, in what unit, how fast.
+
+    Its price is on the rate card (``cost_recovery.Rate``, the ``rates`` relation): the
+    catalogue's selectors read the rate in force from there, so there is one source.
+    """
 
     provider = models.ForeignKey(
         "providers.ServiceProvider", on_delete=models.CASCADE, related_name="offerings"
     )
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="offerings")
     scope = models.CharField(max_length=16, choices=OfferingScope.choices)
-    cost_recovery_rate = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
-    )
-    currency = models.CharField(max_length=3, default="USD")
     rate_unit = models.CharField(max_length=60, help_text="e.g. per claim")
     lead_time_days = models.PositiveIntegerField(help_text="Standard lead time in working days.")
     history = HistoricalRecords()

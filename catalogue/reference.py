@@ -9,6 +9,7 @@ file, line and reason, so a half-loaded catalogue never exists.
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -33,6 +34,18 @@ from .models import (
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "reference"
 
+# Loaders that apps above the catalogue add to ``load_reference`` (the cost-recovery app
+# loads the offerings' reference rates): each is called with the directory and the counts,
+# in the same transaction, after the catalogue's own files.
+ReferenceLoader = Callable[[Path, UpsertCounts], None]
+_loaders: list[ReferenceLoader] = []
+
+
+def register_reference_loader(loader: ReferenceLoader) -> None:
+    """Run ``loader(directory, counts)`` at the end of every ``load_reference`` (once)."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+
 
 class ReferenceDataError(ApplicationError):
     pass
@@ -40,7 +53,8 @@ class ReferenceDataError(ApplicationError):
 
 def load_reference(*, directory: Path = REFERENCE_DIR) -> UpsertCounts:
     """Load duty stations, entities, providers, areas, services, offerings, standards
-    and designations from ``directory``. Running it twice changes nothing."""
+    and designations from ``directory``, then what the registered loaders load (the
+    reference rates). Running it twice changes nothing."""
     counts = UpsertCounts()
     with transaction.atomic():
         stations = _load_duty_stations(directory / "duty_stations.json", counts)
@@ -53,6 +67,8 @@ def load_reference(*, directory: Path = REFERENCE_DIR) -> UpsertCounts:
         _load_designations(
             directory / "designations.csv", entities, providers, services, areas, counts
         )
+        for loader in _loaders:
+            loader(directory, counts)
     return counts
 
 
@@ -93,6 +109,12 @@ class _Row:
         if isinstance(exc, (ValueError, InvalidOperation)):
             raise ReferenceDataError(f"{self.where}: {exc}") from exc
         return False
+
+
+# For the loaders other apps register: the rows of a file, and the context that turns a
+# row's failure into a "file, line: reason" error.
+reference_rows = _rows
+ReferenceRow = _Row
 
 
 def _lookup(table: dict, code: str, what: str):
@@ -289,8 +311,8 @@ def _load_offerings(path, providers, services, counts) -> None:
                 },
                 values={
                     "scope": row["scope"],
-                    "cost_recovery_rate": Decimal(row["cost_recovery_rate"]),
-                    "currency": row["currency"] or "USD",
+                    # Note: the rate columns are the rate card's (the cost-recovery app
+                    # loads them as each offering's reference rate).
                     "rate_unit": row["rate_unit"],
                     "lead_time_days": int(row["lead_time_days"]),
                     "source": row["source"],

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
 from core.zones import portal_today
 
@@ -29,10 +29,42 @@ def service_queryset() -> QuerySet[Service]:
     )
 
 
-def offering_queryset() -> QuerySet[Offering]:
-    return Offering.objects.select_related(
-        "provider", "provider__duty_station", "service", "service__area"
-    ).prefetch_related(Prefetch("countries", queryset=OfferingCountry.objects.order_by("country")))
+def with_rate_on(offerings: QuerySet[Offering], day: dt.date) -> QuerySet[Offering]:
+    """Offerings with the rate in force on ``day`` as ``cost_recovery_rate`` and
+    ``currency`` (None when none is): read from the rate card the cost-recovery app keeps,
+    through the ``rates`` relation its model declares (no import upwards). The rates of
+    one offering never overlap, so this joins at most one row per offering."""
+    in_force = Q(rates__valid_from__lte=day) & (
+        Q(rates__valid_to__isnull=True) | Q(rates__valid_to__gte=day)
+    )
+    return offerings.annotate(rate_today=FilteredRelation("rates", condition=in_force)).annotate(
+        cost_recovery_rate=F("rate_today__rate"),
+        currency=F("rate_today__currency"),
+        charge_defective=F("rate_today__charge_defective"),
+    )
+
+
+def offering_queryset(*, on: dt.date | None = None) -> QuerySet[Offering]:
+    """Offerings with their provider, service, countries and the rate in force on ``on``
+    (today, by default)."""
+    return with_rate_on(
+        Offering.objects.select_related(
+            "provider", "provider__duty_station", "service", "service__area"
+        ).prefetch_related(
+            Prefetch("countries", queryset=OfferingCountry.objects.order_by("country"))
+        ),
+        on or portal_today(),
+    )
+
+
+def rates_in_force(*, offering_ids, on: dt.date) -> dict[int, tuple]:
+    """{offering id: (rate, currency)} of the rates in force on ``on`` (one query)."""
+    return {
+        pk: (rate, currency)
+        for pk, rate, currency in with_rate_on(Offering.objects.filter(pk__in=offering_ids), on)
+        .filter(cost_recovery_rate__isnull=False)
+        .values_list("pk", "cost_recovery_rate", "currency")
+    }
 
 
 def standard_queryset() -> QuerySet[MinimumServiceStandard]:

@@ -33,6 +33,8 @@ from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
 from core.months import half_label, local_month, months_between, months_up_to
 from core.zones import portal_today
+from cost_recovery.selectors import value_for_money
+from cost_recovery.tables import value_table
 from providers.models import ServiceProvider
 from records.selectors import record_queryset
 
@@ -430,7 +432,23 @@ class ReviewPackView(DashboardView):
             management.most_breached(data, months=self.months, drill=drill),
             review.satisfaction(data, months=self.months, drill=drill),
             provider.volumes(data, months=self.months, by="provider"),
+            self.value_for_money(),
         ]
+
+    def value_for_money(self):
+        """Per service, each provider's cost per unit beside its attainment and
+        satisfaction over the half-year (the area, provider and region filters apply)."""
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        rows = value_for_money(
+            user=self.request.user,
+            months=self.months,
+            area=data.get("area"),
+            provider=data.get("provider"),
+            region=data.get("region") or "",
+        )
+        return value_table(
+            rows, caption="Value for money: cost per unit beside performance (half-year)"
+        )
 
     def file_stamp(self) -> str:
         half = self.half

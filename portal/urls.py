@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("sla.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("surveys.api.urls")),
+    path("", include("cost_recovery.api.urls")),
     path("", include("audit.api.urls")),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("slas/", include("sla.urls")),
     path("compliance/", include("compliance.urls")),
     path("surveys/", include("surveys.urls")),
+    path("cost-recovery/", include("cost_recovery.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),

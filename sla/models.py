@@ -159,7 +159,9 @@ class SlaLine(models.Model):
         "catalogue.Offering", on_delete=models.PROTECT, related_name="sla_lines"
     )
     expected_volume = models.PositiveIntegerField(help_text="Expected units over the period.")
-    cost_recovery_rate = models.DecimalField(max_digits=12, decimal_places=2)
+    # The rate card's rate in force when the agreement was registered (its text quotes it);
+    # statements price records with the rate in force on each one's day.
+    cost_recovery_rate = models.DecimalField(max_digits=14, decimal_places=4)
     currency = models.CharField(max_length=3)
     rate_unit = models.CharField(max_length=60)
     history = HistoricalRecords()

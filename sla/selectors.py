@@ -10,6 +10,7 @@ from django.template import Context, Engine
 
 from accounts.selectors import user_scope
 from catalogue.models import measure_statement
+from core.currencies import rate_text
 
 from .choices import IN_FORCE_STATUSES
 from .models import ServiceLevelTarget, Sla, SlaLine, SlaTemplateSection
@@ -88,7 +89,7 @@ def _agreement_context(sla: Sla) -> dict:
                 "service_name": line.offering.service.name,
                 "unit": line.offering.service.unit_of_service,
                 "expected_volume": line.expected_volume,
-                "rate": f"{line.cost_recovery_rate:.2f}",
+                "rate": rate_text(line.cost_recovery_rate, line.currency),
                 "currency": line.currency,
                 "rate_unit": line.rate_unit,
                 "targets": [

@@ -86,13 +86,18 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 class OfferingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Offering
+        skip_postgeneration_save = True
 
     provider = factory.SubFactory(ServiceProviderFactory)
     service = factory.SubFactory(ServiceFactory)
     scope = "global"
-    cost_recovery_rate = Decimal("12.50")
     rate_unit = "per case"
     lead_time_days = 5
+    # Its rate card: 12.50 USD from 2020 on (``rate_card__rate=...`` to change it,
+    # ``rate_card=None`` for an offering without a rate).
+    rate_card = factory.RelatedFactory(
+        "tests.cost_recovery.factories.RateFactory", factory_related_name="offering"
+    )
 
 
 class StandardFactory(factory.django.DjangoModelFactory):

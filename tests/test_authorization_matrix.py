@@ -32,6 +32,8 @@ from clients.models import ClientEntity
 from compliance.engine import compute_provider_month
 from compliance.models import ComplianceResult
 from core.models import AuditEntry, DutyStation, Holiday
+from cost_recovery.models import Rate
+from cost_recovery.services import statement_issue
 from providers.models import ServiceProvider
 from records.models import ServiceRecord
 from records.services import record_import_create
@@ -69,6 +71,7 @@ SIGNERS_PA = frozenset({CLIENT_A, MANAGER_P})
 SEES_P_PAGES = GLOBAL | P_PAGES | {CLIENT_A}  # a provider's pages: P's people, A (P serves A)
 SEES_Q_PAGES = GLOBAL | {STAFF_Q, CLIENT_B}
 ONLY_A = frozenset({CLIENT_A})  # a client A user's own survey answer: nobody else reads it
+RATE_KEEPERS_P = frozenset({CATALOGUE, MANAGER_P})  # P's rates: its managers, catalogue managers
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ CSV = "external_ref,provider,client,service,received_at\nM-9,UNON,UNEP,CONF-DOC,
 SCORES = {"overall": 4, "timeliness": 4, "quality": 3, "communication": 5, "ease_of_access": 4}
 # "{...}" in a value of a payload is filled in like the path.
 ANSWER_PA = {"campaign": "{campaign_pa}", "provider": "UNON", "service": "CONF-DOC", **SCORES}
+STATEMENT_PA = {"provider": "UNON", "client": "UNEP", "period": "2026-02"}  # issued
 
 # fmt: off
 MATRIX = [
@@ -268,6 +272,38 @@ MATRIX = [
     E("surveys-api:answer-detail", "PUT", "/api/v1/survey-answers/{answer_a}/", ok=ONLY_A, hidden=SIGNED_IN - ONLY_A, data=SCORES),
     E("surveys-api:result-list", "GET", "/api/v1/survey-results/", ok=SIGNED_IN),  # cells scoped
     E("surveys-api:result-export", "GET", "/api/v1/survey-results/export/", ok=SIGNED_IN),
+    # Cost recovery: a P–A statement is seen like a P–A object (January a draft, February
+    # issued); only P's managers issue, only A's focal points acknowledge or dispute; the
+    # rate card is read by everyone and kept by P's managers (P's rates) and catalogue
+    # managers; value for money is for the central roles.
+    E("cost_recovery:statement-list", "GET", "/cost-recovery/", ok=SESSION),  # rows scoped
+    E("cost_recovery:statement-detail", "GET", "/cost-recovery/statements/UNON/UNEP/2026-02/", ok=SEES_P_PAGES, hidden=NOT_PA),
+    E("cost_recovery:statement-detail", "GET", "/cost-recovery/statements/KJSO/UNAMA/2026-02/", ok=SEES_Q_PAGES, hidden=NOT_QB),
+    E("cost_recovery:statement-action", "POST", "/cost-recovery/statements/UNON/UNEP/2026-01/issue/", ok={MANAGER_P}, hidden=NOT_PA),
+    E("cost_recovery:statement-action", "POST", "/cost-recovery/statements/UNON/UNEP/2026-02/acknowledge/", ok=ONLY_A, hidden=NOT_PA),
+    E("cost_recovery:statement-action", "POST", "/cost-recovery/statements/UNON/UNEP/2026-02/dispute/", bad=ONLY_A, hidden=NOT_PA),  # no comment
+    E("cost_recovery:statement-action", "POST", "/cost-recovery/statements/UNON/UNEP/2026-02/dispute/", ok=ONLY_A, hidden=NOT_PA, data={"comment": "Two pages missing."}),
+    E("cost_recovery:rate-list", "GET", "/cost-recovery/rates/", ok=SESSION),
+    E("cost_recovery:rate-create", "GET", "/cost-recovery/rates/new/", ok=RATE_KEEPERS_P),
+    E("cost_recovery:rate-create", "POST", "/cost-recovery/rates/new/", bad=RATE_KEEPERS_P, data={}),
+    E("cost_recovery:rate-edit", "GET", "/cost-recovery/rates/{rate_p}/edit/", ok=RATE_KEEPERS_P),
+    E("cost_recovery:rate-edit", "POST", "/cost-recovery/rates/{rate_p}/edit/", bad=RATE_KEEPERS_P, data={}),
+    E("cost_recovery:rate-edit", "GET", "/cost-recovery/rates/{rate_q}/edit/", ok=CURATOR),
+    E("cost_recovery:volume-list", "GET", "/cost-recovery/volumes/", ok=SESSION),  # rows scoped
+    E("cost_recovery:value-for-money", "GET", "/cost-recovery/value-for-money/", ok=GLOBAL),
+    E("cost_recovery-api:rate-list", "GET", "/api/v1/rates/", ok=SIGNED_IN),
+    E("cost_recovery-api:rate-list", "POST", "/api/v1/rates/", bad=RATE_KEEPERS_P, data={}),
+    E("cost_recovery-api:rate-detail", "GET", "/api/v1/rates/{rate_p}/", ok=SIGNED_IN),
+    E("cost_recovery-api:rate-detail", "PUT", "/api/v1/rates/{rate_p}/", bad=RATE_KEEPERS_P, data={}),
+    E("cost_recovery-api:rate-detail", "PATCH", "/api/v1/rates/{rate_p}/", ok=RATE_KEEPERS_P, data={}),
+    E("cost_recovery-api:rate-detail", "PATCH", "/api/v1/rates/{rate_q}/", ok=CURATOR, data={}),
+    E("cost_recovery-api:rate-detail", "DELETE", "/api/v1/rates/{rate_p}/", ok=RATE_KEEPERS_P),
+    E("cost_recovery-api:statement-list", "GET", "/api/v1/statements/?provider=UNON&client=UNEP&period=2026-02", ok=SEES_PA, hidden=NOT_PA),
+    E("cost_recovery-api:statement-list", "GET", "/api/v1/statements/?provider=KJSO&client=UNAMA&period=2026-02", ok=SEES_QB, hidden=NOT_QB),
+    E("cost_recovery-api:statement-issue", "POST", "/api/v1/statements/issue/", ok={MANAGER_P}, data={"provider": "UNON", "client": "UNEP", "period": "2026-01"}),
+    E("cost_recovery-api:statement-acknowledge", "POST", "/api/v1/statements/acknowledge/", ok=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),
+    E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", ok=ONLY_A, hidden={CLIENT_B}, data={**STATEMENT_PA, "comment": "Two pages missing."}),
+    E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", bad=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),  # no comment
 ]
 # fmt: on
 
@@ -301,6 +337,7 @@ def _build_world():
     users[INTEGRATION_P].set_unusable_password()  # token only: no sign-in to the pages
     users[INTEGRATION_P].save()
     import_csv(
+        "N-0,UNON,UNEP,CONF-DOC,2026-01-05T08:00,2026-01-06T09:00,,,false\n"
         "N-1,UNON,UNEP,CONF-DOC,2026-02-02T08:00,2026-02-03T09:00,,,false\n"
         "K-1,KJSO,UNAMA,PAY-OFF,2026-02-01T08:00,2026-02-02T09:00,,,false\n"
     )
@@ -341,6 +378,7 @@ def _build_world():
         end_date=dt.date(2030, 12, 31), lines=[line("PAY-OFF", provider_code="KJSO")],
     )  # fmt: skip
     notify(users=[users[STAFF_Q]], verb="test", title="For staff of Q only")
+    statement_issue(user=users[MANAGER_P], provider=unon, client=unep, month=dt.date(2026, 2, 1))
     surveyed = _build_surveys(users, unon, kjso, unep, unama)
     objects = {
         **imports,
@@ -367,6 +405,8 @@ def _build_world():
         .pk,
         "standard": MinimumServiceStandard.objects.first().pk,
         "designation_b": Designation.objects.filter(client=unama).first().pk,
+        "rate_p": Rate.objects.get(offering__provider=unon, offering__service__code="CONF-DOC").pk,
+        "rate_q": Rate.objects.get(offering__provider=kjso, offering__service__code="PAY-OFF").pk,
         **surveyed,
     }
     return users, objects

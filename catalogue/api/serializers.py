@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from clients.models import ClientEntity
 from core.api.serializers import CleanModelSerializer, CodeRelatedField
+from core.currencies import rate_text
 from providers.models import ServiceProvider
 
 from ..choices import OfferingScope
@@ -54,7 +55,12 @@ class ServiceSerializer(CleanModelSerializer):
         ]
 
 
+RATE_CARD = "An offering's rate is kept on the rate card: add or change it with /api/v1/rates/."
+
+
 class OfferingSerializer(CleanModelSerializer):
+    # One source of rates: refusing them here (rather than "read-only") says where to go.
+    refusal_reasons = {"cost_recovery_rate": RATE_CARD, "currency": RATE_CARD}
     url = serializers.HyperlinkedIdentityField(view_name="catalogue-api:offering-detail")
     provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
     service = CodeRelatedField(queryset=Service.objects.all())
@@ -64,6 +70,13 @@ class OfferingSerializer(CleanModelSerializer):
         required=False,
         max_length=250,
         help_text="ISO 3166-1 alpha-2 codes served; empty for a global offering.",
+    )
+    cost_recovery_rate = serializers.SerializerMethodField(
+        help_text="The rate in force today, from the rate card (/api/v1/rates/), as a "
+        "decimal string with its currency's decimals; null when none is."
+    )
+    currency = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The currency of the rate in force today."
     )
 
     class Meta:
@@ -83,6 +96,10 @@ class OfferingSerializer(CleanModelSerializer):
             "source",
             "verification",
         ]
+
+    def get_cost_recovery_rate(self, offering) -> str | None:
+        rate = getattr(offering, "cost_recovery_rate", None)
+        return None if rate is None else rate_text(rate, offering.currency)
 
     def validate_countries(self, value):
         codes = [c.upper() for c in value]

@@ -75,6 +75,8 @@ class StrictInputMixin:
     """
 
     read_serializer: type[serializers.BaseSerializer] | None = None
+    # A better reason than "read-only" for some fields: where to change them instead.
+    refusal_reasons: Mapping[str, str] = {}
 
     default_error_messages = {
         "unknown_field": "Unknown field. Accepted: {accepted}.",
@@ -111,7 +113,9 @@ class StrictInputMixin:
             if len(refused) >= MAX_REFUSED_NAMED:
                 unnamed += 1
                 continue
-            if name in read_only:
+            if name in self.refusal_reasons:
+                reason = self.refusal_reasons[name]
+            elif name in read_only:
                 reason = self.error_messages["read_only_field"]
             elif writable:
                 accepted = ", ".join(sorted(writable))

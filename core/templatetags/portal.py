@@ -1,5 +1,6 @@
 from django import template
 
+from core.currencies import rate_text
 from core.tables import render_table
 from core.zones import Instant
 
@@ -49,3 +50,12 @@ def data_table(context, table) -> str:
     """``{% data_table table %}``: a table of ``core.tables`` as HTML (its empty state when
     it has no row); buttons in its cells post with the page's CSRF token."""
     return render_table(table, csrf_token=context.get("csrf_token") or "")
+
+
+@register.filter
+def rate(value, currency: str = "") -> str:
+    """``{{ offering.cost_recovery_rate|rate:offering.currency }}``: a rate with its
+    currency's decimals ("16.80 USD", "0.125 USD"); "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    return f"{rate_text(value, currency or '')} {currency or ''}".strip()

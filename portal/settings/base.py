@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "records",
     "compliance",
     "surveys",
+    "cost_recovery",
     "dashboards",
     "audit",
     "demo",
@@ -217,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "SlaStatusEnum": "sla.choices.SlaStatus",
         "MeasureKindEnum": "catalogue.choices.MeasureKind",
         "ProviderKindEnum": "providers.choices.ProviderKind",
+        "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
     },
 }
 
@@ -260,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-remeasure-pending": {"task": "records.remeasure_pending", "schedule": 600.0},
     "notification-emails-pending": {"task": "accounts.send_pending_emails", "schedule": 300.0},
     "survey-housekeeping": {"task": "surveys.housekeeping", "schedule": crontab(minute=30)},
+    "cost-recovery-volume-notices": {
+        "task": "cost_recovery.send_volume_notices",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "compliance-nightly": {
         "task": "compliance.compute_recent",
         "schedule": crontab(hour=1, minute=0),

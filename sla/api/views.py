@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from catalogue.models import Offering
 from clients.models import ClientEntity
 from core.api.serializers import CodeRelatedField, InputSerializer, NoInputSerializer
+from core.currencies import rate_text
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
 
@@ -32,6 +33,10 @@ class TargetSerializer(serializers.ModelSerializer):
 class LineSerializer(serializers.ModelSerializer):
     service = CodeRelatedField(source="offering.service", read_only=True)
     targets = TargetSerializer(many=True, read_only=True)
+    cost_recovery_rate = serializers.SerializerMethodField(
+        help_text="The rate card's rate when the agreement was registered, as a decimal "
+        "string with the currency's decimals."
+    )
 
     class Meta:
         model = SlaLine
@@ -44,6 +49,9 @@ class LineSerializer(serializers.ModelSerializer):
             "rate_unit",
             "targets",
         ]
+
+    def get_cost_recovery_rate(self, line) -> str:
+        return rate_text(line.cost_recovery_rate, line.currency)
 
 
 class SlaSerializer(serializers.ModelSerializer):

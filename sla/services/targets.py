@@ -7,7 +7,9 @@ from decimal import Decimal, InvalidOperation
 
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
+from catalogue.selectors import rates_in_force
 from core.exceptions import ApplicationError
+from core.zones import portal_today
 
 from ..choices import BINDING_STATUSES
 from ..models import ServiceLevelTarget, Sla, SlaLine
@@ -145,17 +147,28 @@ def write_lines(sla: Sla, lines: list[LineInput], user) -> None:
             line.targets if line.targets is not None else target_inputs(offering=offering, raw=None)
         )
         _check_targets(targets, service=offering.service)
+    # The rates in force when the agreement is registered, from the rate card.
+    today = portal_today()
+    rates = rates_in_force(offering_ids=[line.offering.pk for line in lines], on=today)
+    unpriced = [line.offering.service.code for line in lines if line.offering.pk not in rates]
+    if unpriced:
+        raise ApplicationError(
+            f"No rate is in force today for {', '.join(unpriced)}: the provider's managers "
+            "or a catalogue manager add it under Cost recovery → Rates.",
+            {"lines": [f"{code}: no rate in force on {today}" for code in unpriced]},
+        )
     sla.lines.all().delete()
     for line in lines:
         offering = line.offering
+        rate, currency = rates[offering.pk]
         stored = create_row(
             SlaLine,
             user,
             sla=sla,
             offering=offering,
             expected_volume=int(line.expected_volume),
-            cost_recovery_rate=offering.cost_recovery_rate,
-            currency=offering.currency,
+            cost_recovery_rate=rate,
+            currency=currency,
             rate_unit=offering.rate_unit,
         )
         targets = (

@@ -182,3 +182,45 @@ class TestMayCompute:
                 )
         assert user_scope(people["manager-unon"]).may_compute_for(provider("UNON").pk)
         assert not user_scope(people["staff-unon"]).may_compute_for(provider("UNON").pk)
+
+
+class TestCostRecovery:
+    def test_statement_pages_and_api_answer_as_sees_statements_of(self, client, people):
+        seen = {}
+        for name, user in people.items():
+            client.force_login(user)
+            for code, entity in (("UNON", "UNEP"), ("KJSO", "UNAMA")):
+                expected = user_scope(user).sees_statements_of(
+                    provider_id=provider(code).pk,
+                    client_id=ClientEntity.objects.get(code=entity).pk,
+                )
+                status = 200 if expected else 404
+                query = {"provider": code, "client": entity, "period": "2026-01"}
+                assert api(user).get("/api/v1/statements/", query).status_code == status, name
+                if not name.startswith("integration"):
+                    page = f"/cost-recovery/statements/{code}/{entity}/2026-01/"
+                    assert client.get(page).status_code == status, (name, page)
+                seen[name, code] = expected
+        # The rule: global roles, the provider's people, the client's focal points.
+        assert seen["client-unep", "UNON"] and not seen["client-unep", "KJSO"]
+        assert seen["staff-unon", "UNON"] and not seen["staff-unon", "KJSO"]
+        assert seen["integration-unon", "UNON"] and not seen["integration-unon", "KJSO"]
+        assert all(seen["management", c] and seen["catalogue", c] for c in PROVIDERS)
+        assert not any(seen["nobody", c] for c in PROVIDERS)
+
+    def test_rates_issuing_and_value_for_money_answer_as_the_scope(self, client, people):
+        for name, user in people.items():
+            if name.startswith("integration"):
+                continue
+            scope = user_scope(user)
+            client.force_login(user)
+            curates = client.get("/cost-recovery/rates/new/").status_code
+            assert curates == (200 if scope.curates_rates else 403), name
+            value = client.get("/cost-recovery/value-for-money/").status_code
+            assert value == (200 if scope.reads_value_for_money else 403), name
+        assert user_scope(people["manager-unon"]).may_issue_statements_for(provider("UNON").pk)
+        assert not user_scope(people["staff-unon"]).may_issue_statements_for(provider("UNON").pk)
+        assert not user_scope(people["catalogue"]).may_issue_statements_for(provider("UNON").pk)
+        unep = ClientEntity.objects.get(code="UNEP")
+        assert user_scope(people["client-unep"]).may_answer_statements_for(unep.pk)
+        assert not user_scope(people["management"]).may_answer_statements_for(unep.pk)

@@ -1,5 +1,6 @@
 """The catalogue API: reads for every signed-in user, writes for catalogue managers."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -225,8 +226,6 @@ class TestOfferings:
                 "service": offering_service.code,
                 "scope": "regional",
                 "countries": ["ug", "KE"],
-                "cost_recovery_rate": "10.00",
-                "currency": "USD",
                 "rate_unit": "per case",
                 "lead_time_days": 3,
             },
@@ -234,8 +233,30 @@ class TestOfferings:
         )
         assert response.status_code == 201, response.json()
         assert response.json()["countries"] == ["KE", "UG"]
-        offering = Offering.objects.get(pk=response.json()["id"])
-        assert offering.cost_recovery_rate == Decimal("10.00")
+        # No rate until the rate card has one.
+        assert response.json()["cost_recovery_rate"] is None
+        assert response.json()["currency"] is None
+        assert Offering.objects.filter(pk=response.json()["id"]).exists()
+
+    def test_the_rate_shown_is_the_rate_cards_in_force_today(self, curator_api):
+        offering = OfferingFactory(rate_card__rate=Decimal("16.8"), rate_card__currency="EUR")
+        body = curator_api.get(f"/api/v1/offerings/{offering.pk}/").json()
+        assert (body["cost_recovery_rate"], body["currency"]) == ("16.80", "EUR")
+        offering.rates.update(valid_to=dt.date(2021, 1, 1))
+        body = curator_api.get(f"/api/v1/offerings/{offering.pk}/").json()
+        assert (body["cost_recovery_rate"], body["currency"]) == (None, None)
+
+    @pytest.mark.parametrize("field", ["cost_recovery_rate", "currency"])
+    def test_writing_a_rate_on_the_offering_is_refused_naming_the_rate_card(
+        self, curator_api, field
+    ):
+        offering = OfferingFactory()
+        response = curator_api.patch(
+            f"/api/v1/offerings/{offering.pk}/", {field: "1.00"}, format="json"
+        )
+        assert response.status_code == 400
+        assert "/api/v1/rates/" in response.json()["errors"][field][0]
+        assert offering.rates.get().rate == Decimal("12.50")
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
@@ -255,7 +276,6 @@ class TestOfferings:
             "service": ServiceFactory().code,
             "scope": "regional",
             "countries": ["KE"],
-            "cost_recovery_rate": "10.00",
             "rate_unit": "per case",
             "lead_time_days": 3,
         }

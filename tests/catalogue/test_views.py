@@ -57,7 +57,7 @@ class TestCatalogueList:
 
 class TestServiceDetail:
     def test_shows_standards_and_offerings(self, reader):
-        offering = OfferingFactory(cost_recovery_rate="42.00")
+        offering = OfferingFactory(rate_card__rate="42.00")
         response = reader.get(f"/catalogue/services/{offering.service.code}/")
         assert response.status_code == 200
         assert b"42.00" in response.content

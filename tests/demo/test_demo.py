@@ -46,3 +46,29 @@ def test_demo_data_never_lies_in_the_future():
     assert not ServiceRecord.objects.filter(received_at__gt=now).exists()
     assert not ServiceRecord.objects.filter(completed_at__gt=now).exists()
     assert not ComplianceResult.objects.filter(period__gt=timezone.localdate()).exists()
+
+
+def test_demo_rates_and_one_issued_demo_statement_consistent_with_the_records():
+    from cost_recovery.models import Rate, Statement
+    from cost_recovery.selectors import statement_for
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    demo_rates = Rate.objects.filter(is_demo=True)
+    assert demo_rates.count() == 3
+    assert all(r.verification.startswith("illustrative") for r in demo_rates)
+    (statement,) = Statement.objects.filter(is_demo=True)
+    assert (statement.provider.code, statement.client.code, statement.status) == (
+        "UNON",
+        "UNEP",
+        "issued",
+    )
+    assert statement.lines.exists() and statement.total > 0
+    # Issued from the demo records as they are: the lines add up to the total.
+    view = statement_for(
+        provider=statement.provider, client=statement.client, month=statement.month
+    )
+    assert view.total == statement.total == sum(line.amount for line in statement.lines.all())
+    # The rates of the demo offerings never overlap (the reference rate was ended).
+    for rate in demo_rates:
+        assert rate.offering.rates.filter(valid_to__isnull=True).count() == 1

@@ -5,6 +5,7 @@ from accounts.choices import Role
 from accounts.services import grant_role, upsert_user
 from clients.models import ClientEntity
 from demo.activity import seed_demo_activity
+from demo.cost_recovery import seed_demo_cost_recovery
 from demo.survey import seed_demo_survey
 from providers.models import ServiceProvider
 
@@ -27,8 +28,8 @@ DEMO_USERS = (
 
 class Command(BaseCommand):
     help = (
-        "Add demo users for every role, demo service records, SLAs and their compliance "
-        "(all labelled demo). Safe to run again."
+        "Add demo users for every role, demo service records, SLAs and their compliance, "
+        "a survey, demo rates and an issued statement (all labelled demo). Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
         summary = seed_demo_activity()
         summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
+        summary += " " + seed_demo_cost_recovery()
         self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
