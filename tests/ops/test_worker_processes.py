@@ -107,7 +107,7 @@ def test_a_worker_and_beat_make_the_portal_ready_and_their_stop_is_seen(
         store.close()
 
 
-def test_a_worker_serves_the_metrics_of_its_pool_processes(settings, prefix, tmp_path):
+def test_a_worker_serves_the_metrics_of_its_pool_processes(settings, prefix, tmp_path, monkeypatch):
     port = spare_port()
     metrics_dir = tmp_path / "metrics"
     (metrics_dir / "stale.db").parent.mkdir()
@@ -123,10 +123,12 @@ def test_a_worker_serves_the_metrics_of_its_pool_processes(settings, prefix, tmp
         CELERY_TRACE_LOG_LEVEL="INFO",
     )
     output = tmp_path / "worker.log"
+    # A queue of this test's own: a message left in Redis by another run is not counted.
+    queue = f"metrics-{prefix[-12:]}"
     with output.open("w") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "--quiet", "worker",
-             "--queues", "celery", "--pool", "prefork", "--concurrency", "2",
+             "--queues", queue, "--pool", "prefork", "--concurrency", "2",
              "--loglevel", "INFO", "--without-heartbeat", "--without-mingle",
              "--without-gossip", "--hostname", f"metrics-{prefix[-6:]}@%h"],
             cwd=ROOT,
@@ -134,6 +136,9 @@ def test_a_worker_serves_the_metrics_of_its_pool_processes(settings, prefix, tmp
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
+    # Note: Celery prefers CELERY_BROKER_URL from the environment to the broker it is given
+    # (CI sets it to the suite's broker): the sender must use the worker's.
+    monkeypatch.setenv("CELERY_BROKER_URL", OPS_REDIS_URL)
     sender = Celery("ops-tests", broker=OPS_REDIS_URL, set_as_current=False)
     url = f"http://127.0.0.1:{port}/metrics"
 
@@ -156,7 +161,7 @@ def test_a_worker_serves_the_metrics_of_its_pool_processes(settings, prefix, tmp
         wait_for(lambda: count() >= 0, timeout=90, what="the worker's metrics server")
         assert not (metrics_dir / "stale.db").exists(), "an earlier run's files are removed"
         for n in range(4):
-            sender.send_task("core.ping", args=[f"metrics {n}"])
+            sender.send_task("core.ping", args=[f"metrics {n}"], queue=queue)
         wait_for(lambda: count() == 4, timeout=60, what="four tasks counted")
         with pytest.raises(urllib.error.HTTPError) as refused:
             scrape(token=None)
