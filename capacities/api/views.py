@@ -110,22 +110,23 @@ ANALYSIS_PARAMETERS = [
 ]
 
 
-class _AnalysisView(generics.GenericAPIView):
+class _AnalysisView(generics.ListAPIView):
+    """An analysis's findings, paginated; refused (400) when a filter names no object."""
+
     permission_classes = [AnalysisReaders]
     filter_backends = []
 
     def find(self, filters):
         raise NotImplementedError
 
-    def get(self, request):
-        form = AnalysisFilterForm(request.query_params)
+    def get_queryset(self):
+        form = AnalysisFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ApplicationError(
                 "Check the filters: area and duty_station are codes.",
                 {k: [str(m) for m in v] for k, v in form.errors.items()},
             )
-        page = self.paginate_queryset(self.find(form.filters()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.find(form.filters())
 
 
 @extend_schema(tags=["support capacities"], parameters=ANALYSIS_PARAMETERS)
