@@ -22,12 +22,14 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 
 from catalogue.choices import Lifecycle, OfferingScope
 from catalogue.models import FunctionalArea
+from core.currencies import round_amount
 from core.models import DutyStation
 
-from ..choices import HARDSHIP_CLASSES
+from ..choices import HARDSHIP_CLASSES, POSTS_DECIMAL_PLACES
 from ..models import HardshipClassification, SupportCapacity
 
 ANALYSES = ("local-sharing", "consolidation", "hardship")
+POSTS_QUANTUM = Decimal(1).scaleb(-POSTS_DECIMAL_PLACES)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,12 @@ def local_sharing(*, filters: Filters = Filters()) -> list[LocalSharing]:
             area_code=row["area__code"],
             area_name=row["area__name"],
             entities=row["entities"],
-            total_posts=row["total_posts"],
-            total_cost=None if several or not row["costed"] else row["total_cost"],
+            # Sums typed alike on every database: posts in hundredths, a cost in its
+            # currency's minor unit.
+            total_posts=Decimal(row["total_posts"]).quantize(POSTS_QUANTUM),
+            total_cost=None
+            if several or not row["costed"]
+            else round_amount(Decimal(row["total_cost"]), row["currency"]),
             currency="several" if several else (row["currency"] or ""),
             costed=row["costed"],
             illustrative=row["demo"] > 0,

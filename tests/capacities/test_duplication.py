@@ -90,6 +90,7 @@ def test_local_sharing_finds_each_station_and_area_with_two_own_teams(world):
     assert (one.entities, one.total_posts, one.total_cost, one.currency, one.costed) == (
         2, Decimal("5.5"), Decimal(300000), "USD", 1,
     )  # fmt: skip
+    assert (str(one.total_posts), str(one.total_cost)) == ("5.50", "300000.00")
     assert [t.client_code for t in one.teams] == ["TC-1", "TC-2"]
     assert (one.hardship_class, one.hardship_illustrative, one.illustrative) == ("B", True, False)
 
@@ -228,10 +229,17 @@ def test_csv_export_holds_every_finding(world, client):
     assert rows[0] == ["Duty station", "Hardship class", "Area", "Entities",
                        "Teams (posts, annual cost)", "Total posts", "Total annual cost",
                        "Currency", "Illustrative"]  # fmt: skip
-    assert rows[1][:4] == ["TS2", "E", "TAR1", "3"]
+    assert rows[1][:6] == [
+        "TS2",
+        "E",
+        "TAR1",
+        "3",
+        "TC-1 4 (100.00 EUR); TC-2 1 (200.00 USD); TC-3 2",
+        "7.00",
+    ]
     assert rows[1][4] == "TC-1 4 (100.00 EUR); TC-2 1 (200.00 USD); TC-3 2"
     assert rows[1][6:8] == ["", "several"]
-    assert rows[2][4:8] == ["TC-1 3 (300000.00 USD); TC-2 2.5", "5.5", "300000", "USD"]
+    assert rows[2][4:8] == ["TC-1 3 (300000.00 USD); TC-2 2.5", "5.50", "300000.00", "USD"]
     assert len(rows) == 3
 
 
