@@ -231,6 +231,34 @@ class UserScope:
         """Cost per unit beside performance across providers: the central roles."""
         return self.sees_everything
 
+    # --- support capacities and their duplication (DOMAIN §9) ----------------------------
+
+    def sees_capacity(self, *, client_id: int, served_by_id: int | None) -> bool:
+        """Whether the user may read a support capacity: global roles, the people of its
+        client entity, and the people of the provider that serves it."""
+        return (
+            self.sees_everything
+            or client_id in self.client_ids
+            or (served_by_id is not None and served_by_id in self.provider_ids)
+        )
+
+    @property
+    def edits_capacities(self) -> bool:
+        """Whether the user records the support capacities of some client entity:
+        catalogue managers (every entity) and client focal points (their own)."""
+        return self.is_catalogue_manager or bool(self.focal_point_client_ids)
+
+    def may_edit_capacities_of(self, client_id: int) -> bool:
+        """Adding, changing or deleting a client entity's support capacities: its focal
+        points and catalogue managers."""
+        return self.is_catalogue_manager or client_id in self.focal_point_client_ids
+
+    @property
+    def reads_duplication_analysis(self) -> bool:
+        """The duplication analysis across entities (local sharing, consolidation,
+        hardship duty stations): management and catalogue managers."""
+        return self.sees_everything
+
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with
         ``None``, of all the providers they may: every one for global roles, their own

@@ -125,6 +125,16 @@ def _build_world():
         for name in ("Open", "Draft")
     ]
     campaign = campaign_open(campaign=campaigns[0], user=writer)
+    from capacities.models import SupportCapacity
+    from catalogue.models import FunctionalArea
+    from core.models import DutyStation
+
+    SupportCapacity.objects.create(
+        client=unep,
+        duty_station=DutyStation.objects.get(code="NBO"),
+        area=FunctionalArea.objects.get(code="HR"),
+        posts=3,
+    )
     answer_submit(
         user=writer, campaign=campaign, offering=offering, data=AnswerInput(4, 4, 4, 4, 4, "")
     )

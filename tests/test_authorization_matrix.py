@@ -72,6 +72,9 @@ SEES_P_PAGES = GLOBAL | P_PAGES | {CLIENT_A}  # a provider's pages: P's people, 
 SEES_Q_PAGES = GLOBAL | {STAFF_Q, CLIENT_B}
 ONLY_A = frozenset({CLIENT_A})  # a client A user's own survey answer: nobody else reads it
 RATE_KEEPERS_P = frozenset({CATALOGUE, MANAGER_P})  # P's rates: its managers, catalogue managers
+CAPACITY_KEEPERS = frozenset({CATALOGUE, CLIENT_A, CLIENT_B})  # focal points, catalogue managers
+SEES_CAPACITY_A = GLOBAL | {CLIENT_A}  # A's own team
+SEES_CAPACITY_B = GLOBAL | {CLIENT_B, STAFF_Q}  # B's, served by Q
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,32 @@ MATRIX = [
     E("cost_recovery-api:statement-acknowledge", "POST", "/api/v1/statements/acknowledge/", ok=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),
     E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", ok=ONLY_A, hidden={CLIENT_B}, data={**STATEMENT_PA, "comment": "Two pages missing."}),
     E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", bad=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),  # no comment
+    # Support capacities: read by the entity's people and its provider's (and the central
+    # roles); kept by the entity's focal points and catalogue managers. The duplication
+    # analysis: the central roles only.
+    E("capacities:capacity-list", "GET", "/capacities/", ok=SESSION),  # rows scoped
+    E("capacities:capacity-create", "GET", "/capacities/new/", ok=CAPACITY_KEEPERS),
+    E("capacities:capacity-create", "POST", "/capacities/new/", bad=CAPACITY_KEEPERS, data={}),
+    E("capacities:capacity-detail", "GET", "/capacities/{capacity_a}/", ok=SEES_CAPACITY_A, hidden=SIGNED_IN - SEES_CAPACITY_A),
+    E("capacities:capacity-detail", "GET", "/capacities/{capacity_b}/", ok=SEES_CAPACITY_B, hidden=SIGNED_IN - SEES_CAPACITY_B),
+    E("capacities:capacity-edit", "GET", "/capacities/{capacity_a}/edit/", ok={CATALOGUE, CLIENT_A}, hidden=SIGNED_IN - SEES_CAPACITY_A),
+    E("capacities:capacity-edit", "POST", "/capacities/{capacity_a}/edit/", bad={CATALOGUE, CLIENT_A}, hidden=SIGNED_IN - SEES_CAPACITY_A, data={}),
+    E("capacities:capacity-edit", "GET", "/capacities/{capacity_b}/edit/", ok={CATALOGUE, CLIENT_B}, hidden=SIGNED_IN - SEES_CAPACITY_B),
+    E("capacities:capacity-delete", "POST", "/capacities/{capacity_a}/delete/", ok={CATALOGUE, CLIENT_A}, hidden=SIGNED_IN - SEES_CAPACITY_A),
+    E("capacities:duplication", "GET", "/capacities/duplication/local-sharing/", ok=GLOBAL),
+    E("capacities:duplication", "GET", "/capacities/duplication/consolidation/?export=csv", ok=GLOBAL),
+    E("capacities:duplication", "GET", "/capacities/duplication/hardship/?export=xlsx", ok=GLOBAL),
+    E("capacities-api:supportcapacity-list", "GET", "/api/v1/support-capacities/", ok=SIGNED_IN),  # rows scoped
+    E("capacities-api:supportcapacity-list", "POST", "/api/v1/support-capacities/", bad=CAPACITY_KEEPERS, data={}),
+    E("capacities-api:supportcapacity-detail", "GET", "/api/v1/support-capacities/{capacity_a}/", ok=SEES_CAPACITY_A, hidden=SIGNED_IN - SEES_CAPACITY_A),
+    E("capacities-api:supportcapacity-detail", "GET", "/api/v1/support-capacities/{capacity_b}/", ok=SEES_CAPACITY_B, hidden=SIGNED_IN - SEES_CAPACITY_B),
+    E("capacities-api:supportcapacity-detail", "PUT", "/api/v1/support-capacities/{capacity_a}/", bad={CATALOGUE, CLIENT_A}, hidden={CLIENT_B}, data={}),
+    E("capacities-api:supportcapacity-detail", "PATCH", "/api/v1/support-capacities/{capacity_a}/", ok={CATALOGUE, CLIENT_A}, hidden={CLIENT_B}, data={}),
+    E("capacities-api:supportcapacity-detail", "PATCH", "/api/v1/support-capacities/{capacity_b}/", ok={CATALOGUE, CLIENT_B}, hidden={CLIENT_A}, data={}),
+    E("capacities-api:supportcapacity-detail", "DELETE", "/api/v1/support-capacities/{capacity_a}/", ok={CATALOGUE, CLIENT_A}, hidden={CLIENT_B}),
+    E("capacities-api:duplication-local-sharing", "GET", "/api/v1/duplication/local-sharing/", ok=GLOBAL),
+    E("capacities-api:duplication-consolidation", "GET", "/api/v1/duplication/consolidation/", ok=GLOBAL),
+    E("capacities-api:duplication-hardship", "GET", "/api/v1/duplication/hardship/", ok=GLOBAL),
 ]
 # fmt: on
 
@@ -380,6 +409,7 @@ def _build_world():
     notify(users=[users[STAFF_Q]], verb="test", title="For staff of Q only")
     statement_issue(user=users[MANAGER_P], provider=unon, client=unep, month=dt.date(2026, 2, 1))
     surveyed = _build_surveys(users, unon, kjso, unep, unama)
+    capacities = _build_capacities(unep, unama, kjso)
     objects = {
         **imports,
         "record_pa": ServiceRecord.objects.get(external_ref="N-1").pk,
@@ -408,8 +438,24 @@ def _build_world():
         "rate_p": Rate.objects.get(offering__provider=unon, offering__service__code="CONF-DOC").pk,
         "rate_q": Rate.objects.get(offering__provider=kjso, offering__service__code="PAY-OFF").pk,
         **surveyed,
+        **capacities,
     }
     return users, objects
+
+
+def _build_capacities(unep, unama, kjso) -> dict:
+    """A's own HR team in Nairobi, and B's HR in Kabul served by Q."""
+    from capacities.models import SupportCapacity
+
+    station = DutyStation.objects.get
+    area = Service.objects.get(code="PAY-OFF").area
+    own = SupportCapacity.objects.create(
+        client=unep, duty_station=station(code="NBO"), area=area, posts=3
+    )
+    served = SupportCapacity.objects.create(
+        client=unama, duty_station=station(code="KBL"), area=area, served_by=kjso
+    )
+    return {"capacity_a": own.pk, "capacity_b": served.pk}
 
 
 def _build_surveys(users, unon, kjso, unep, unama) -> dict:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "compliance",
     "surveys",
     "cost_recovery",
+    "capacities",
     "dashboards",
     "audit",
     "demo",
