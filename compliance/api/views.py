@@ -3,13 +3,14 @@
 import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
 from core.api.serializers import CodeRelatedField, InputSerializer
+from core.api.viewsets import PortalReadOnlyModelViewSet
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
 
@@ -115,7 +116,7 @@ class ComputeSerializer(InputSerializer):
 
 
 @extend_schema(tags=["compliance"])
-class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
+class ComplianceResultViewSet(PortalReadOnlyModelViewSet):
     """Compliance per month with each minimum service standard and each SLA target."""
 
     queryset = ComplianceResult.objects.none()

@@ -5,13 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.clock import ClockError, iso_week_bounds, working_overlap_seconds
 from core.exceptions import ApplicationError
 from core.selectors import duty_station_queryset
 
 from .serializers import CodeRelatedField
+from .viewsets import PortalAPIView
 
 
 class OverlapQuery(serializers.Serializer):
@@ -44,7 +44,7 @@ class OverlapQuery(serializers.Serializer):
         },
     ),
 )
-class CalendarOverlapView(APIView):
+class CalendarOverlapView(PortalAPIView):
     """The seconds of an ISO week (Monday 00:00 to Monday 00:00, UTC) that are working time
     on both duty stations' calendars, each in its own zone, holidays included (DOMAIN §9).
     Parameters other than ``a``, ``b`` and ``week`` are refused, not ignored."""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import ReadForMembers
 from accounts.selectors import user_scope
+from core.api.viewsets import PortalGenericViewSet, PortalReadOnlyModelViewSet
 from core.exceptions import ApplicationError, ServiceUnavailable
 
 from ..choices import ImportStatus
@@ -85,7 +86,7 @@ class ServiceRecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    PortalGenericViewSet,
 ):
     """Service records (DOMAIN §4). Writes go through the import pipeline: the same checks,
     measurement and upsert by (provider, external_ref) as the CSV page and the command."""
@@ -244,7 +245,7 @@ def _current_values(record: ServiceRecord) -> dict:
 
 
 @extend_schema(tags=["service records"])
-class RecordImportViewSet(viewsets.ReadOnlyModelViewSet):
+class RecordImportViewSet(PortalReadOnlyModelViewSet):
     """Imports of service records: progress, outcome and row errors."""
 
     queryset = RecordImport.objects.none()
