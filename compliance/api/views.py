@@ -1,4 +1,4 @@
-"""API for compliance results (DOMAIN §5), their summary, and asking for a computation."""
+"""API for compliance results, their summary, and asking for a computation."""
 
 import datetime as dt
 
@@ -34,7 +34,9 @@ WITHHELD_HELP = (
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
-    """One result: the keys it is filtered by and the numbers of DOMAIN §5."""
+    """One result of one month: what was measured (a minimum service standard, or an SLA's
+    target) for which provider, client and service; how many records were eligible, how
+    many met the target, the attainment (met / eligible) and whether the target was met."""
 
     provider = CodeRelatedField(read_only=True)
     client = CodeRelatedField(read_only=True)

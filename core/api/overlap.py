@@ -1,5 +1,5 @@
 """GET /api/v1/calendar-overlap/: how long two duty stations work at the same time in an
-ISO week (DOMAIN §9), computed from their work calendars by the clock."""
+ISO week, computed from their work calendars by the clock."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -46,7 +46,7 @@ class OverlapQuery(serializers.Serializer):
 )
 class CalendarOverlapView(PortalAPIView):
     """The seconds of an ISO week (Monday 00:00 to Monday 00:00, UTC) that are working time
-    on both duty stations' calendars, each in its own zone, holidays included (DOMAIN §9).
+    on both duty stations' calendars, each in its own zone, holidays included.
     Parameters other than ``a``, ``b`` and ``week`` are refused, not ignored."""
 
     permission_classes = [IsAuthenticated]

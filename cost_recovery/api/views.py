@@ -123,7 +123,7 @@ class _NotFound(ApplicationError):
 
 @extend_schema(tags=["cost recovery"])
 class StatementViewSet(PortalGenericViewSet, mixins.ListModelMixin):
-    """What a client entity owes a provider for a month (DOMAIN §10): one line per service
+    """What a client entity owes a provider for a month: one line per service
     and rate, adjustment lines for months issued before, the total; a draft until the
     provider's manager issues it, then frozen."""
 

@@ -88,8 +88,9 @@ class ServiceRecordViewSet(
     mixins.DestroyModelMixin,
     PortalGenericViewSet,
 ):
-    """Service records (DOMAIN §4). Writes go through the import pipeline: the same checks,
-    measurement and upsert by (provider, external_ref) as the CSV page and the command."""
+    """Service records: one delivery of a catalogue service each. Writes go through the
+    import pipeline: the same checks, measurement and upsert by (provider, external_ref)
+    as the CSV page and the command."""
 
     queryset = ServiceRecord.objects.none()
     serializer_class = ServiceRecordSerializer
@@ -178,7 +179,8 @@ class ServiceRecordViewSet(
     )
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, CsvBodyParser])
     def bulk(self, request):
-        """Import many records at once: a JSON list or a CSV body (DOMAIN §4 columns).
+        """Import many records at once: a JSON list or a CSV body (columns external_ref,
+        provider, client, service, received_at, completed_at, status, pauses, defective).
 
         Up to ``RECORD_IMPORT_SYNC_ROWS`` rows are answered at once (200, or 400 with every
         row error and nothing stored); larger uploads answer 202 with the import to follow

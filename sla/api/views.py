@@ -220,7 +220,8 @@ class SlaViewSet(
     PortalGenericViewSet,
 ):
     """SLAs registered from the common template. Drafts are created and edited by the
-    provider's staff; the life cycle moves through the actions (DOMAIN §6)."""
+    provider's staff; the life cycle moves through the actions: submit, approve (each
+    side signs), return, terminate, amend."""
 
     queryset = Sla.objects.none()
     permission_classes = [IsAuthenticated]
