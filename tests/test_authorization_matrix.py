@@ -506,6 +506,10 @@ def _call(entry: E, clients, users, objects) -> str:
     with transaction.atomic():
         response = getattr(caller, entry.method.lower())(path, data, **kwargs)
         transaction.set_rollback(True)
+    if is_api and clients.role == ANONYMOUS and response.status_code == 403:
+        return "403 (an API call without credentials answers 401)"
+    if response.status_code == 401 and not response.get("WWW-Authenticate"):
+        return "401 without WWW-Authenticate"
     return _outcome(response)
 
 
