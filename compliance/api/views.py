@@ -125,6 +125,7 @@ class ComplianceResultViewSet(PortalReadOnlyModelViewSet):
     serializer_class = ComplianceResultSerializer
     filterset_class = ComplianceResultFilterSet
     permission_classes = [IsAuthenticated]
+    filtered_actions = ("summary",)
 
     def get_queryset(self):
         return compliance_queryset(user=self.request.user).order_by("-period", "key")

@@ -105,6 +105,12 @@ class PortalAutoSchema(AutoSchema):
             _documented[key] = names
         return operation
 
+    def get_filter_backends(self):
+        # An action that filters like the list (``filtered_actions``) documents its filters.
+        if getattr(self.view, "action", None) in getattr(self.view, "filtered_actions", ()):
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
     def _get_format_parameters(self):
         # ``format=json`` (the browsable API's ``format=api`` is for people, undocumented).
         if not api_settings.URL_FORMAT_OVERRIDE:

@@ -27,6 +27,9 @@ class ApiContractMixin:
 
     # The lookup of the natural key; None: the model's ``code`` if it has one; "": none.
     natural_key: str | None = None
+    # Actions besides ``list`` that filter their rows like it (their schema shows the filters,
+    # so they take them).
+    filtered_actions: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
