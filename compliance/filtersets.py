@@ -5,7 +5,7 @@ from catalogue.choices import MeasureKind
 from catalogue.models import FunctionalArea, MinimumServiceStandard, Service
 from clients.choices import EntityType
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, MonthFilter
+from core.filters import CodeChoiceFilter, IdOrKeyFilter, MonthFilter
 from providers.models import ServiceProvider
 from providers.regions import REGION_CHOICES, region_q
 
@@ -39,7 +39,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
         queryset=MinimumServiceStandard.objects.all(),
         label="Minimum service standard (code)",
     )
-    sla = django_filters.NumberFilter(field_name="sla_id", min_value=1)
+    sla = IdOrKeyFilter(field_name="sla", key="sla__agreement__number", label="SLA (id or number)")
     period = MonthFilter(field_name="period", label="Month (YYYY-MM)")
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")

@@ -8,23 +8,67 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q
 
+# The largest id a database holds (a larger number names nothing).
+MAX_ID = 2**63 - 1
 
-class _CodeChoiceField(forms.ModelChoiceField):
+
+class NaturalKeyChoiceField(forms.ModelChoiceField):
+    """A related object named by its id (digits only) or its natural key (``to_field_name``,
+    ``code`` by default): ``?provider=UNON`` and ``?provider=12`` find the same provider."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(queryset, **kwargs)
+
     def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
         # NUL is never part of a code, and PostgreSQL refuses it in a query (a server error).
-        if isinstance(value, str) and "\x00" in value:
+        if "\x00" in value or len(value) > 64:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
+        key = "pk" if value.isascii() and value.isdigit() else self.to_field_name
+        if key == "pk" and int(value) > MAX_ID:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        try:
+            return self.queryset.get(**{key: value})
+        except (ValueError, TypeError, self.queryset.model.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """Filter by an object's ``code`` (``?provider=RSCE``), not its database id."""
+    """Filter by a related object's ``code`` (``?provider=RSCE``) or its id."""
 
-    field_class = _CodeChoiceField
+    field_class = NaturalKeyChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("help_text", "code or id")
         super().__init__(*args, **kwargs)
+
+
+class IdOrKeyFilter(django_filters.CharFilter):
+    """Filter by a related object's id (digits only) or its natural key, without loading
+    it: ``IdOrKeyFilter(field_name="sla", key="sla__agreement__number")``."""
+
+    def __init__(self, *args, key: str, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if "\x00" in value:
+            return qs.none()
+        if value.isascii() and value.isdigit():
+            if int(value) > MAX_ID:
+                return qs.none()
+            return qs.filter(**{self.field_name: int(value)})
+        return qs.filter(**{self.key: value})
 
 
 class KeywordFilter(django_filters.CharFilter):

@@ -15,6 +15,7 @@ from .choices import AuditChannel, AuditKind
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", "Use upper-case letters, digits and hyphens, e.g. RSCE or HR-ONB."
 )
+DIGITS_ONLY_CODE = "A code has at least one letter or hyphen: digits only would read as an id."
 country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code, e.g. KE.")
 
 
@@ -30,6 +31,22 @@ class ReferenceData(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        # A code is never digits only: the API names an object by its id (digits) or its
+        # code, so the two must never be taken for each other (core.api.keys).
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        code = getattr(self, "code", None)
+        if isinstance(code, str) and code.isdigit() and "code" not in (exclude or ()):
+            errors.setdefault("code", []).append(
+                ValidationError(DIGITS_ONLY_CODE, code="digits_only")
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_illustrative(self) -> bool:

@@ -8,7 +8,7 @@ from django import forms
 from catalogue.models import FunctionalArea, Service
 from clients.models import ClientEntity
 from core.currencies import currency_choices
-from core.filters import MONTH_VALIDATOR, CodeChoiceFilter, MonthFilter
+from core.filters import MONTH_VALIDATOR, CodeChoiceFilter, MonthFilter, NaturalKeyChoiceField
 from core.months import add_months, month_start
 from providers.models import ServiceProvider
 from sla.models import SlaLine
@@ -92,17 +92,12 @@ class SlaLineVolumeFilterSet(django_filters.FilterSet):
         fields = ["provider", "client", "service"]
 
 
-class _CodeField(forms.ModelChoiceField):
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
-        self.error_messages["invalid_choice"] = "No such code."
+class _CodeField(NaturalKeyChoiceField):
+    """A provider or client entity by code (or id)."""
 
-    def to_python(self, value):
-        if isinstance(value, str) and ("\x00" in value or len(value) > 64):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset=queryset, **kwargs)
+        self.error_messages["invalid_choice"] = "No such code."
 
 
 def _month(value: str, name: str) -> dt.date:

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 
 from catalogue.models import Service
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, KeywordFilter
+from core.filters import CodeChoiceFilter, KeywordFilter, NaturalKeyChoiceField
 from providers.models import ServiceProvider
 
 from .choices import CampaignStatus
@@ -51,12 +51,10 @@ class ResultFilterForm(forms.Form):
     the month the campaigns ran in."""
 
     campaign = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    provider = forms.ModelChoiceField(
-        queryset=ServiceProvider.objects.order_by("code"), to_field_name="code", required=False
+    provider = NaturalKeyChoiceField(
+        queryset=ServiceProvider.objects.order_by("code"), required=False
     )
-    service = forms.ModelChoiceField(
-        queryset=Service.objects.order_by("code"), to_field_name="code", required=False
-    )
+    service = NaturalKeyChoiceField(queryset=Service.objects.order_by("code"), required=False)
     period = forms.CharField(
         required=False, max_length=7, validators=[MONTH_VALIDATOR], label="Month (YYYY-MM)"
     )

@@ -7,7 +7,8 @@ must be refused, and whoever may not see the object must get a 404.
 
 Outcomes: ``ok`` 2xx/3xx; ``bad`` the request passed authorization and its (deliberately
 empty or incomplete) payload was refused with 400/409; ``404``; everyone else ``deny``
-(403, or the sign-in redirect/401 for anonymous callers). A 5xx always fails.
+(403, or the sign-in redirect for anonymous callers of pages and 401 for those of the
+API). A 5xx always fails.
 
 A route of the URLconf with no line here fails ``test_every_route_has_a_matrix_entry``,
 which says what to add.
@@ -169,8 +170,8 @@ MATRIX = [
     E("ops:metrics", "GET", "/metrics"),
     E("admin", "GET", "/admin/", ok=CURATOR),
     E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
-    E("schema", "GET", "/api/schema/", ok=SIGNED_IN),
-    E("api-docs", "GET", "/api/docs/", ok=SIGNED_IN),
+    E("schema", "GET", "/api/schema/", ok=frozenset(ROLES)),  # public: integrators read it first
+    E("api-docs", "GET", "/api/docs/", ok=frozenset(ROLES)),
     E("api-token", "POST", "/api/v1/auth/token/", bad=frozenset(ROLES)),  # wrong password
     # API: reference data (reads for all, writes for catalogue managers)
     *[
@@ -551,6 +552,10 @@ def _call(entry: E, clients, users, objects) -> str:
     with transaction.atomic():
         response = getattr(caller, entry.method.lower())(path, data, **kwargs)
         transaction.set_rollback(True)
+    if is_api and clients.role == ANONYMOUS and response.status_code == 403:
+        return "403 (an API call without credentials answers 401)"
+    if response.status_code == 401 and not response.get("WWW-Authenticate"):
+        return "401 without WWW-Authenticate"
     return _outcome(response)
 
 

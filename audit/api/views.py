@@ -1,10 +1,11 @@
 """API for the audit trail: read-only, for catalogue managers and management."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 
 from accounts.selectors import user_scope
+from core.api.viewsets import PortalReadOnlyModelViewSet
 from core.models import AuditEntry
 
 from ..filtersets import AuditEntryFilterSet
@@ -48,7 +49,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["audit"])
-class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEntryViewSet(PortalReadOnlyModelViewSet):
     """Every write to the portal: who, when, through what, to which object, what changed.
     Filter by ``actor`` (username or ``system``), ``model``, ``object_id``, ``kind``,
     ``channel``, ``run_id``, ``since``/``until`` (dates) and ``q`` (keywords)."""

@@ -1,15 +1,16 @@
-"""API for compliance results (DOMAIN §5), their summary, and asking for a computation."""
+"""API for compliance results, their summary, and asking for a computation."""
 
 import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
 from core.api.serializers import CodeRelatedField, InputSerializer
+from core.api.viewsets import PortalReadOnlyModelViewSet
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
 
@@ -33,7 +34,9 @@ WITHHELD_HELP = (
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
-    """One result: the keys it is filtered by and the numbers of DOMAIN §5."""
+    """One result of one month: what was measured (a minimum service standard, or an SLA's
+    target) for which provider, client and service; how many records were eligible, how
+    many met the target, the attainment (met / eligible) and whether the target was met."""
 
     provider = CodeRelatedField(read_only=True)
     client = CodeRelatedField(read_only=True)
@@ -115,13 +118,14 @@ class ComputeSerializer(InputSerializer):
 
 
 @extend_schema(tags=["compliance"])
-class ComplianceResultViewSet(viewsets.ReadOnlyModelViewSet):
+class ComplianceResultViewSet(PortalReadOnlyModelViewSet):
     """Compliance per month with each minimum service standard and each SLA target."""
 
     queryset = ComplianceResult.objects.none()
     serializer_class = ComplianceResultSerializer
     filterset_class = ComplianceResultFilterSet
     permission_classes = [IsAuthenticated]
+    filtered_actions = ("summary",)
 
     def get_queryset(self):
         return compliance_queryset(user=self.request.user).order_by("-period", "key")

@@ -1,17 +1,16 @@
 """GET /api/v1/calendar-overlap/: how long two duty stations work at the same time in an
-ISO week (DOMAIN §9), computed from their work calendars by the clock."""
+ISO week, computed from their work calendars by the clock."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.clock import ClockError, iso_week_bounds, working_overlap_seconds
-from core.exceptions import ApplicationError
 from core.selectors import duty_station_queryset
 
 from .serializers import CodeRelatedField
+from .viewsets import PortalAPIView
 
 
 class OverlapQuery(serializers.Serializer):
@@ -44,21 +43,17 @@ class OverlapQuery(serializers.Serializer):
         },
     ),
 )
-class CalendarOverlapView(APIView):
+class CalendarOverlapView(PortalAPIView):
     """The seconds of an ISO week (Monday 00:00 to Monday 00:00, UTC) that are working time
-    on both duty stations' calendars, each in its own zone, holidays included (DOMAIN §9).
+    on both duty stations' calendars, each in its own zone, holidays included.
     Parameters other than ``a``, ``b`` and ``week`` are refused, not ignored."""
 
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        unknown = sorted(set(request.query_params) - set(OverlapQuery().fields))
-        if unknown:
-            raise ApplicationError(
-                "Unknown query parameter: only a, b and week are taken.",
-                {name[:40]: ["unknown parameter"] for name in unknown},
-            )
-        query = OverlapQuery(data=request.query_params.dict())
+        # Parameters other than these (and format) are refused before: PortalAPIView.
+        values = {k: v for k, v in request.query_params.items() if k in OverlapQuery().fields}
+        query = OverlapQuery(data=values)
         query.is_valid(raise_exception=True)
         first, second, week = (query.validated_data[k] for k in ("a", "b", "week"))
         start, end = iso_week_bounds(week)

@@ -17,7 +17,7 @@ ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class HolidayDatesField(serializers.ListField):
-    """A station's holidays as DOMAIN §3 writes them: a list of ISO dates (YYYY-MM-DD).
+    """A station's holidays: a list of ISO dates (YYYY-MM-DD).
 
     Read from the station's ``Holiday`` rows, sorted; written as the whole set (the rows of
     dates left out are deleted). Each bad item is named by its position and reason.
@@ -124,7 +124,8 @@ class HolidaySerializer(CleanModelSerializer):
 
 
 class DutyStationViewSet(ReferenceDataViewSet):
-    """Duty stations and their work calendars (DOMAIN §3), holidays included."""
+    """Duty stations and their work calendars: time zone, working hours by weekday and
+    holidays, which service records are measured against."""
 
     selector = duty_station_queryset
     serializer_class = DutyStationSerializer

@@ -110,7 +110,8 @@ class StatementLineSerializer(serializers.Serializer):
 # must not read it as a list.
 @extend_schema_serializer(many=False)
 class StatementSerializer(serializers.Serializer):
-    """A statement (DOMAIN §10), issued or not (``status`` ``draft`` until issued)."""
+    """What a client entity owes a provider for a month, issued or not (``status``
+    ``draft`` until issued): a line per service and rate, adjustments, the total."""
 
     provider = CodeRelatedField(read_only=True)
     client = CodeRelatedField(read_only=True)

@@ -3,7 +3,7 @@
 their issue, acknowledge and dispute actions)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.permissions import ReadForMembers
 from accounts.selectors import user_scope
 from catalogue.models import Offering
+from core.api.viewsets import PortalGenericViewSet, PortalModelViewSet
 from core.exceptions import ApplicationError
 
 from .. import services
@@ -38,7 +39,7 @@ class RateCurators(ReadForMembers):
 
 
 @extend_schema(tags=["cost recovery"])
-class RateViewSet(viewsets.ModelViewSet):
+class RateViewSet(PortalModelViewSet):
     """The rate card: the rates of every offering, with their periods. Rates of one
     offering never overlap; every rate of a provider is in one currency (ISO 4217)."""
 
@@ -121,8 +122,8 @@ class _NotFound(ApplicationError):
 
 
 @extend_schema(tags=["cost recovery"])
-class StatementViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
-    """What a client entity owes a provider for a month (DOMAIN §10): one line per service
+class StatementViewSet(PortalGenericViewSet, mixins.ListModelMixin):
+    """What a client entity owes a provider for a month: one line per service
     and rate, adjustment lines for months issued before, the total; a draft until the
     provider's manager issues it, then frozen."""
 

@@ -182,9 +182,12 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
+    # The first class answers for a request without (valid) credentials: 401 with its
+    # WWW-Authenticate header, which a session has none of (DRF would answer 403). Session
+    # users are still held to CSRF, whichever order: keep a class with a header first.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ReadForMembersWriteForCurators"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -192,7 +195,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error answers on every operation; the documented query parameters are the accepted ones.
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -204,11 +208,20 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Service catalogue and SLA portal API",
     "DESCRIPTION": (
         "REST API of the Secretariat's service catalogue and SLA management portal: "
-        "catalogue, providers, client entities, standards and designations."
+        "catalogue, providers, client entities, standards and designations, service records, "
+        "SLAs, compliance, the client survey and cost recovery.\n\n"
+        "Authenticate with a session or `Authorization: Token <key>` "
+        "(`POST /api/v1/auth/token/`). An object is named in a path by its id or by its "
+        "natural key (a code such as `UNON`, an SLA's number); filters on a related object "
+        "take either too. Lists are paginated (`page`, `page_size` up to 500: `count`, "
+        "`next`, `previous`, `results`). A query parameter an operation does not document is "
+        "refused with 400, as is a body field it does not take. Every error answers the "
+        "`Error` shape: `message`, and `errors` by field."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and its pages are public: integrators read them before they have an account.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

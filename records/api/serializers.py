@@ -18,7 +18,8 @@ class CalendarBriefSerializer(serializers.Serializer):
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
-    """A service record as DOMAIN §4 names it, with the elapsed values and the calendar.
+    """One delivery of a catalogue service by a provider to a client entity, with the
+    working and calendar seconds it took (null while open) and the calendar it was measured on.
 
     Writes go through the import pipeline (``records.services``), so this serializer only
     reads; ``ServiceRecordWriteSerializer`` documents what a write accepts.
@@ -38,7 +39,9 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
 
 
 class ServiceRecordWriteSerializer(InputSerializer):
-    """What a create or update accepts: the DOMAIN §4 fields (codes and ISO 8601 text)."""
+    """What a create or update accepts: codes, and instants as ISO 8601 text (with an offset
+    absolute, without one the provider's local time). The same ``external_ref`` for the same
+    provider again updates that record."""
 
     external_ref = serializers.CharField(max_length=100)
     provider = serializers.CharField()

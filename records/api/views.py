@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import ReadForMembers
 from accounts.selectors import user_scope
+from core.api.viewsets import PortalGenericViewSet, PortalReadOnlyModelViewSet
 from core.exceptions import ApplicationError, ServiceUnavailable
 
 from ..choices import ImportStatus
@@ -85,10 +86,11 @@ class ServiceRecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    PortalGenericViewSet,
 ):
-    """Service records (DOMAIN §4). Writes go through the import pipeline: the same checks,
-    measurement and upsert by (provider, external_ref) as the CSV page and the command."""
+    """Service records: one delivery of a catalogue service each. Writes go through the
+    import pipeline: the same checks, measurement and upsert by (provider, external_ref)
+    as the CSV page and the command."""
 
     queryset = ServiceRecord.objects.none()
     serializer_class = ServiceRecordSerializer
@@ -177,7 +179,8 @@ class ServiceRecordViewSet(
     )
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, CsvBodyParser])
     def bulk(self, request):
-        """Import many records at once: a JSON list or a CSV body (DOMAIN §4 columns).
+        """Import many records at once: a JSON list or a CSV body (columns external_ref,
+        provider, client, service, received_at, completed_at, status, pauses, defective).
 
         Up to ``RECORD_IMPORT_SYNC_ROWS`` rows are answered at once (200, or 400 with every
         row error and nothing stored); larger uploads answer 202 with the import to follow
@@ -244,7 +247,7 @@ def _current_values(record: ServiceRecord) -> dict:
 
 
 @extend_schema(tags=["service records"])
-class RecordImportViewSet(viewsets.ReadOnlyModelViewSet):
+class RecordImportViewSet(PortalReadOnlyModelViewSet):
     """Imports of service records: progress, outcome and row errors."""
 
     queryset = RecordImport.objects.none()

@@ -3,14 +3,16 @@
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from catalogue.models import Offering
 from clients.models import ClientEntity
+from core.api.keys import is_id
 from core.api.serializers import CodeRelatedField, InputSerializer, NoInputSerializer
+from core.api.viewsets import PortalGenericViewSet
 from core.currencies import rate_text
 from core.exceptions import ApplicationError
 from providers.models import ServiceProvider
@@ -215,24 +217,40 @@ class SlaViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    PortalGenericViewSet,
 ):
     """SLAs registered from the common template. Drafts are created and edited by the
-    provider's staff; the life cycle moves through the actions (DOMAIN §6)."""
+    provider's staff; the life cycle moves through the actions: submit, approve (each
+    side signs), return, terminate, amend."""
 
     queryset = Sla.objects.none()
     permission_classes = [IsAuthenticated]
     filterset_class = SlaFilterSet
+    natural_key = "agreement__number"
+    natural_key_help = (
+        "The SLA's id (digits only: that version) or its number "
+        "(SLA-UNON-UNEP-2026-001: the agreement's latest version you may see)."
+    )
 
     def get_queryset(self):
         return sla_queryset(user=self.request.user).order_by("agreement__number", "-version")
 
     def get_object(self):
-        pk = str(self.kwargs["pk"])
+        """By id (one version), or by number: the agreement's latest version."""
+        key = str(self.kwargs["pk"])
         try:
-            if not pk.isdigit():
+            if is_id(key):
+                return sla_detail(user=self.request.user, pk=int(key))
+            latest = (
+                self.get_queryset()
+                .filter(agreement__number=key)
+                .order_by("-version")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if latest is None:
                 raise Sla.DoesNotExist
-            return sla_detail(user=self.request.user, pk=int(pk))
+            return sla_detail(user=self.request.user, pk=latest)
         except Sla.DoesNotExist:
             raise Http404("No such SLA.") from None
 

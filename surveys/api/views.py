@@ -4,7 +4,7 @@ caller's own answers, and the anonymous results with their CSV/XLSX export."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from catalogue.models import Offering
 from clients.models import ClientEntity
 from core.api.serializers import NoInputSerializer
+from core.api.viewsets import PortalGenericViewSet
 from core.exceptions import ApplicationError
 
 from .. import services
@@ -34,7 +35,7 @@ class CampaignViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    PortalGenericViewSet,
 ):
     """Survey campaigns the caller may see; catalogue managers create, open and close them."""
 
@@ -87,7 +88,7 @@ class AnswerViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    PortalGenericViewSet,
 ):
     """The caller's own answers (nobody else's). Posting a second answer about the same
     provider and service in a campaign changes the first; answers can be changed until
@@ -186,17 +187,21 @@ def _filtered_results(request):
 
 
 @extend_schema(tags=["surveys"])
-class ResultViewSet(viewsets.ViewSet):
+class ResultViewSet(PortalGenericViewSet):
     """Anonymous survey results per campaign, provider and service: response rate, mean
     scores, share satisfied (overall 4 or 5). A cell with fewer than 5 answers shows no
     figure; providers see only their own; comments come without their author."""
 
     permission_classes = [IsAuthenticated]
 
+    serializer_class = ResultCellSerializer
+    filter_backends = []
+
     @extend_schema(parameters=RESULT_PARAMETERS, responses=ResultCellSerializer(many=True))
     def list(self, request):
-        cells = _filtered_results(request)
-        return Response(ResultCellSerializer(cells, many=True).data)
+        """Paginated like every list; the cells are computed in one pass, then paged."""
+        page = self.paginate_queryset(_filtered_results(request))
+        return self.get_paginated_response(ResultCellSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[

@@ -184,7 +184,9 @@ class TestResults:
         fill(campaign, world["unon_trv"], world["unep"], [5, 4, 4, 3], ["secret"] * 4)
         api = api_for(user_with_role(Role.MANAGEMENT))
         (cell,) = [
-            c for c in api.get("/api/v1/survey-results/").json() if c["provider"]["code"] == "UNON"
+            c
+            for c in api.get("/api/v1/survey-results/").json()["results"]
+            if c["provider"]["code"] == "UNON"
         ]
         assert cell["shown"] is False
         assert cell["answers"] is None and cell["means"] is None
@@ -202,7 +204,7 @@ class TestResults:
             people=people,
         )
         staff = user_with_role(Role.PROVIDER_STAFF, provider=world["unon"])
-        cells = api_for(staff).get("/api/v1/survey-results/").json()
+        cells = api_for(staff).get("/api/v1/survey-results/").json()["results"]
         assert [c["provider"]["code"] for c in cells] == ["UNON"]  # never KJSO's
         (cell,) = cells
         assert cell["shown"] is True and cell["answers"] == 5 and cell["invited"] == 5
@@ -220,8 +222,8 @@ class TestResults:
         staff = user_with_role(Role.PROVIDER_STAFF, provider=world["unon"])
         api = api_for(staff)
         cells = api.get("/api/v1/survey-results/", {"provider": "KJSO"}).json()
-        assert cells == []
-        everything = api.get("/api/v1/survey-results/").json()
+        assert cells["results"] == [] and cells["count"] == 0
+        everything = api.get("/api/v1/survey-results/").json()["results"]
         assert {c["provider"]["code"] for c in everything} == {"UNON"}
 
     def test_bad_filters_are_refused(self, world):
