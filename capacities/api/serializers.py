@@ -20,7 +20,7 @@ from ..models import SupportCapacity
 
 
 class SupportCapacitySerializer(serializers.ModelSerializer):
-    """A client entity's support for a functional area at a duty station (DOMAIN §9): its
+    """A client entity's support for a functional area at a duty station: its
     own team (``posts``, full-time equivalents, optional ``annual_cost`` in ``currency``)
     or ``served_by`` a provider. ``illustrative``: demo data, not real figures.
     ``hardship_class``: the duty station's ICSC class (A–E, H), null when not classified;

@@ -3,12 +3,13 @@ duplication analysis (``/api/v1/duplication/local-sharing/``, ``.../consolidatio
 ``.../hardship/``: management and catalogue managers)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.permissions import ReadForMembers
 from accounts.selectors import user_scope
+from core.api.viewsets import ApiContractMixin, PortalModelViewSet
 from core.exceptions import ApplicationError
 
 from .. import services
@@ -35,7 +36,7 @@ class CapacityEditors(ReadForMembers):
 
 
 @extend_schema(tags=["support capacities"])
-class SupportCapacityViewSet(viewsets.ModelViewSet):
+class SupportCapacityViewSet(PortalModelViewSet):
     """What a client entity runs itself at a duty station for a functional area (posts,
     optional annual cost), or the provider that serves it there: one row per entity ×
     duty station × area. Read: global roles every row, an entity's people its own, a
@@ -110,7 +111,7 @@ ANALYSIS_PARAMETERS = [
 ]
 
 
-class _AnalysisView(generics.ListAPIView):
+class _AnalysisView(ApiContractMixin, generics.ListAPIView):
     """An analysis's findings, paginated; refused (400) when a filter names no object."""
 
     permission_classes = [AnalysisReaders]
