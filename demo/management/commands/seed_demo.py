@@ -6,6 +6,7 @@ from accounts.services import grant_role, upsert_user
 from clients.models import ClientEntity
 from demo.activity import seed_demo_activity
 from demo.cost_recovery import seed_demo_cost_recovery
+from demo.designations import seed_demo_designations
 from demo.survey import seed_demo_survey
 from providers.models import ServiceProvider
 
@@ -29,7 +30,8 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = (
         "Add demo users for every role, demo service records, SLAs and their compliance, "
-        "a survey, demo rates and an issued statement (all labelled demo). Safe to run again."
+        "a survey, demo rates and an issued statement, designation requests (all labelled "
+        "demo). Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         summary = seed_demo_activity()
         summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
         summary += " " + seed_demo_cost_recovery()
+        summary += " " + seed_demo_designations()
         self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
