@@ -49,7 +49,7 @@ PAGES = {
     "detail-service": 10,
     "/providers/UNON/": 11,
     "/clients/UNEP/": 9,
-    "/designations/": 10,
+    "/designations/": 12,
     "/records/": 10,
     "/imports/": 10,
     "/compliance/": 14,
