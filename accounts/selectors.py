@@ -259,6 +259,35 @@ class UserScope:
         hardship duty stations): management and catalogue managers."""
         return self.sees_everything
 
+    # --- designations (DOMAIN §9) ----------------------------------------------------------
+
+    @property
+    def may_request_designations(self) -> bool:
+        """Whether the user requests designations for some client entity: its focal
+        points, and catalogue managers (for any)."""
+        return self.is_catalogue_manager or bool(self.focal_point_client_ids)
+
+    def may_request_designation_for(self, client_id: int) -> bool:
+        """Requesting (or withdrawing a request of) a provider for this client entity: its
+        focal points, and catalogue managers."""
+        return self.is_catalogue_manager or client_id in self.focal_point_client_ids
+
+    @property
+    def decides_designations(self) -> bool:
+        """Approving, declining and ending designations: catalogue managers."""
+        return self.is_catalogue_manager
+
+    def sees_designation(self, *, approved: bool, client_id: int, provider_id: int) -> bool:
+        """Approved designations are public to signed-in users; requests (pending,
+        declined, withdrawn) are seen by the central roles, the client entity's people and
+        the requested provider's people."""
+        return (
+            approved
+            or self.sees_everything
+            or client_id in self.client_ids
+            or provider_id in self.provider_ids
+        )
+
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with
         ``None``, of all the providers they may: every one for global roles, their own
@@ -331,8 +360,9 @@ def _read_user(user) -> None:
 def _served_provider_ids(user) -> list[int]:
     # Note: read through the client entities' designations, a relation the catalogue's
     # model declares, so that this module imports nothing from the apps above it.
+    # Only approved designations count ("approved": the catalogue's DesignationStatus).
     return list(
-        user.memberships.filter(client__designations__isnull=False)
+        user.memberships.filter(client__designations__status="approved")
         .values_list("client__designations__provider_id", flat=True)
         .distinct()
     )

@@ -246,9 +246,9 @@ class Catalogue:
         )
         self.all_clients = sorted(ClientEntity.objects.values_list("code", flat=True))
         by_service, by_area = defaultdict(set), defaultdict(set)
-        for provider_id, service_id, area_id, client in Designation.objects.values_list(
-            "provider_id", "service_id", "area_id", "client__code"
-        ):
+        for provider_id, service_id, area_id, client in Designation.objects.filter(
+            status="approved"
+        ).values_list("provider_id", "service_id", "area_id", "client__code"):
             if service_id:
                 by_service[provider_id, service_id].add(client)
             else:

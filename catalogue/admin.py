@@ -57,8 +57,19 @@ class MinimumServiceStandardAdmin(SimpleHistoryAdmin):
 
 @admin.register(Designation)
 class DesignationAdmin(SimpleHistoryAdmin):
-    list_display = ("client", "service", "area", "provider", "effective_from", "effective_to")
-    list_filter = ("provider", "area")
+    """Read-only: designations are requested and decided on their own pages
+    (/designations/), so that every step has its who, when and why."""
+
+    list_display = ("client", "service", "area", "provider", "status", "valid_from", "valid_to")
+    list_filter = ("status", "provider", "area")
     search_fields = ("client__code", "client__name", "provider__code", "service__code")
-    autocomplete_fields = ("client", "service", "area", "provider")
     list_select_related = ("client", "service", "area", "provider")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

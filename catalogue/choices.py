@@ -32,3 +32,12 @@ class Clock(models.TextChoices):
     WORKING_HOURS = "working_hours", "working hours"
     CALENDAR_DAYS = "calendar_days", "calendar days"
     HOURS_24X7 = "hours_24x7", "hours (24×7)"
+
+
+class DesignationStatus(models.TextChoices):
+    """Where a designation stands (DOMAIN §9): only approved ones count anywhere."""
+
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"

@@ -7,7 +7,14 @@ from clients.models import ClientEntity
 from core.filters import CodeChoiceFilter, KeywordFilter
 from providers.models import ServiceProvider
 
-from .choices import Clock, DeliveryMode, Lifecycle, MeasureKind, OfferingScope
+from .choices import (
+    Clock,
+    DeliveryMode,
+    DesignationStatus,
+    Lifecycle,
+    MeasureKind,
+    OfferingScope,
+)
 from .models import (
     Designation,
     FunctionalArea,
@@ -98,17 +105,30 @@ class MinimumServiceStandardFilterSet(django_filters.FilterSet):
         fields = ["q", "service", "area", "kind", "clock"]
 
 
+ANY_STATUS = "any"
+
+
 class DesignationFilterSet(django_filters.FilterSet):
+    """Designations by client, provider, service, area (codes), the day they are in force
+    (``on``, DOMAIN §9) and status: approved ones unless ``status`` says otherwise
+    (``any`` for every status), since only approved designations count."""
+
     client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
     service = CodeChoiceFilter(queryset=Service.objects.all())
     area = CodeChoiceFilter(queryset=FunctionalArea.objects.all())
-    effective_on = django_filters.DateFilter(method="filter_effective_on", label="In force on")
+    on = django_filters.DateFilter(method="filter_on", label="In force on")
+    status = django_filters.ChoiceFilter(
+        choices=[*DesignationStatus.choices, (ANY_STATUS, "Any status")],
+        method="filter_status",
+        empty_label="Approved (default)",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("client__code", "client"),
             ("provider__code", "provider"),
-            ("effective_from", "effective_from"),
+            ("valid_from", "valid_from"),
+            ("requested_at", "requested_at"),
         )
     )
 
@@ -116,9 +136,22 @@ class DesignationFilterSet(django_filters.FilterSet):
         model = Designation
         fields = ["client", "provider", "service", "area"]
 
-    def filter_effective_on(self, qs, name, value):
-        if not value:
-            return qs
-        return qs.filter(effective_from__lte=value).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=value)
+    def filter_on(self, qs, name, value):
+        return qs.filter(valid_from__lte=value).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=value)
         )
+
+    def filter_status(self, qs, name, value):
+        return qs if value == ANY_STATUS else qs.filter(status=value)
+
+    @property
+    def qs(self):
+        # A page opened without a query is an unbound filter set: approved ones too.
+        qs = super().qs
+        return qs if self.is_bound else qs.filter(status=DesignationStatus.APPROVED)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=DesignationStatus.APPROVED)
+        return queryset

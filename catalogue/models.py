@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +9,14 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ReferenceData, code_validator, country_validator
 
-from .choices import Clock, DeliveryMode, Lifecycle, MeasureKind, OfferingScope
+from .choices import (
+    Clock,
+    DeliveryMode,
+    DesignationStatus,
+    Lifecycle,
+    MeasureKind,
+    OfferingScope,
+)
 
 
 def measure_statement(kind: str, threshold, clock: str, target_pct) -> str:
@@ -175,9 +183,14 @@ class MinimumServiceStandard(ReferenceData):
 
 
 class Designation(ReferenceData):
-    """Who serves whom: the provider designated for a client entity and a service or an area.
+    """Who serves whom: the provider designated for a client entity and a service or a
+    whole functional area, from ``valid_from`` to ``valid_to`` (both included; open-ended
+    when empty), as requested by the client entity and decided by a catalogue manager
+    (DOMAIN §9, ST/SGB/2019/2 para. 2.3).
 
-    A designation for a service overrides one for the service's area.
+    Only approved designations count anywhere; a designation for a service overrides one
+    for the service's area. Approved designations of one client and one service (or one
+    area) never overlap (``catalogue.services`` refuses it). Every step is in the history.
     """
 
     client = models.ForeignKey(
@@ -192,13 +205,31 @@ class Designation(ReferenceData):
     provider = models.ForeignKey(
         "providers.ServiceProvider", on_delete=models.CASCADE, related_name="designations"
     )
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
-    basis = models.TextField(blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    basis = models.TextField(blank=True, help_text="Why this provider: the arrangement or need.")
+    status = models.CharField(
+        max_length=16, choices=DesignationStatus.choices, default=DesignationStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["client__code", "area__code", "service__code"]
+        ordering = ["client__code", "area__code", "service__code", "valid_from"]
+        indexes = [models.Index(fields=["status", "client"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(service__isnull=False, area__isnull=True)
@@ -206,18 +237,17 @@ class Designation(ReferenceData):
                 name="%(app_label)s_%(class)s_service_xor_area",
             ),
             models.CheckConstraint(
-                condition=Q(effective_to__isnull=True)
-                | Q(effective_to__gte=models.F("effective_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="%(app_label)s_%(class)s_dates_ordered",
             ),
             models.UniqueConstraint(
-                fields=["client", "service", "provider", "effective_from"],
-                condition=Q(service__isnull=False),
+                fields=["client", "service", "provider", "valid_from"],
+                condition=Q(service__isnull=False, status="approved"),
                 name="%(app_label)s_%(class)s_unique_service_designation",
             ),
             models.UniqueConstraint(
-                fields=["client", "area", "provider", "effective_from"],
-                condition=Q(area__isnull=False),
+                fields=["client", "area", "provider", "valid_from"],
+                condition=Q(area__isnull=False, status="approved"),
                 name="%(app_label)s_%(class)s_unique_area_designation",
             ),
         ]
@@ -226,8 +256,19 @@ class Designation(ReferenceData):
         what = self.service.code if self.service_id else self.area.code
         return f"{self.client.code} · {what} → {self.provider.code}"
 
+    @property
+    def subject(self):
+        """What is designated: the service, or the whole area."""
+        return self.service if self.service_id else self.area
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DesignationStatus.REQUESTED
+
     def clean(self):
         if bool(self.service_id) == bool(self.area_id):
-            raise ValidationError("Designate either a service or an area, not both or neither.")
-        if self.effective_to and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": "The end date is before the start date."})
+            raise ValidationError(
+                {"service": "Designate either a service or a functional area, not both or neither."}
+            )
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "The end date is before the start date."})

@@ -23,6 +23,7 @@ from core.models import DutyStation, Holiday
 from core.services import UpsertCounts, upsert
 from providers.models import ServiceProvider
 
+from .choices import DesignationStatus
 from .models import (
     Designation,
     FunctionalArea,
@@ -362,10 +363,12 @@ def _load_designations(path, entities, providers, services, areas, counts) -> No
                     else None,
                     "area": _lookup(areas, row["area"], "area") if row["area"] else None,
                     "provider": _lookup(providers, row["provider"], "provider"),
-                    "effective_from": _date(row["effective_from"]),
+                    "valid_from": _date(row["valid_from"]),
                 },
                 values={
-                    "effective_to": _date(row["effective_to"]),
+                    # Reference designations are arrangements in force: approved.
+                    "status": DesignationStatus.APPROVED,
+                    "valid_to": _date(row["valid_to"]),
                     "basis": row["basis"],
                     "source": row["source"],
                     "verification": row["verification"],

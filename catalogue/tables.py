@@ -80,3 +80,50 @@ CLIENT_ENTITIES = ListTable(
     empty="No client entity matches.",
     empty_filtered="No client entity matches these filters.",
 )
+
+
+def _designation_link(d, text: str) -> Cell:
+    return Cell(text, href=reverse("catalogue:designation-detail", args=[d.pk]))
+
+
+def _period(d) -> Cell:
+    end = f"{d.valid_to:%Y-%m-%d}" if d.valid_to else "open-ended"
+    return Cell(d.valid_from, f"{d.valid_from:%Y-%m-%d} to {end}")
+
+
+DESIGNATIONS = ListTable(
+    key="designations",
+    caption="Designations",
+    columns=[
+        Column("Client", sort="client", cell=lambda d: _designation_link(d, d.client.code)),
+        Column(
+            "For",
+            cell=lambda d: Cell(
+                d.service.code if d.service_id else d.area.code,
+                d.service.code if d.service_id else f"all {d.area.name} services",
+            ),
+        ),
+        Column(
+            "Provider", sort="provider", cell=lambda d: _provider_link(d.provider, d.provider.code)
+        ),
+        Column("Period", sort="valid_from", cell=_period),
+        Column(
+            "Status",
+            cell=lambda d: Cell(
+                d.status, d.get_status_display(), badge=f"badge-designation-{d.status}"
+            ),
+        ),
+        Column(
+            "Requested",
+            sort="requested_at",
+            cell=lambda d: Cell(
+                d.requested_at,
+                f"{d.requested_at:%Y-%m-%d} by {d.requested_by or 'unknown'}"
+                if d.requested_at
+                else "reference data",
+            ),
+        ),
+    ],
+    empty="No designation matches.",
+    empty_filtered="No designation matches these filters.",
+)

@@ -30,8 +30,9 @@ from django.db.models import (
     Sum,
 )
 
-from catalogue.choices import MeasureKind
+from catalogue.choices import DesignationStatus, MeasureKind
 from catalogue.models import Designation, MinimumServiceStandard, Service
+from catalogue.selectors import in_force_on
 from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult, figures_withheld
 from compliance.selectors import BREACHED_SHOWN, open_breaches
@@ -374,8 +375,7 @@ def designations_now(*, client, today: dt.date) -> QuerySet[Designation]:
     """The client's designations in force ``today``, with their provider, area and
     service (one query)."""
     return (
-        Designation.objects.filter(client=client, effective_from__lte=today)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        Designation.objects.filter(in_force_on(today), client=client)
         .select_related("provider", "area", "service")
         .order_by("provider__code", "area__code", "service__code")
     )
@@ -394,7 +394,9 @@ def current_slas(*, client) -> QuerySet[Sla]:
 def client_results(results: QuerySet[ComplianceResult], *, client) -> QuerySet:
     """What concerns a client: its own SLA targets, and the standards of the providers
     designated for it (measured over all their clients)."""
-    designated = Designation.objects.filter(client=client).values("provider_id")
+    designated = Designation.objects.filter(
+        client=client, status=DesignationStatus.APPROVED
+    ).values("provider_id")
     return results.filter(
         Q(scope=ComplianceScope.SLA, client=client)
         | Q(scope=ComplianceScope.MSS, provider_id__in=designated)

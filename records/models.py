@@ -133,6 +133,10 @@ class RecordImport(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    # A warning, not an error (DOMAIN §9): valid rows whose provider was not designated for
+    # their client and service on their received date; they are imported all the same.
+    undesignated_count = models.PositiveIntegerField(default=0)
+    undesignated_sample = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

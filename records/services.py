@@ -17,6 +17,7 @@ from core.models import DutyStation
 from providers.models import ServiceProvider
 
 from .choices import ImportStatus, RecordStatus
+from .imports.designations import UndesignatedRows
 from .imports.parse import FileError, RawRow, read_csv
 from .imports.store import (
     RefTracker,
@@ -98,6 +99,7 @@ def record_import_validate(
     RecordImportError.objects.filter(record_import_id=import_id).delete()
     context = ImportContext(allowed_provider_ids=importable_provider_ids(record_import.created_by))
     writer = StagingWriter(import_id)
+    undesignated = UndesignatedRows(context)
     refs = RefTracker()
     errors: list[RowError] = []
     error_lines: set[int] = set()
@@ -120,6 +122,7 @@ def record_import_validate(
             else:
                 add(result)  # on PostgreSQL, streamed to the server while the loop goes on
                 refs.add(result.provider_id, result.external_ref)
+                undesignated.check(result)
             if total % PROGRESS_EVERY == 0:
                 writer.flush()  # the connection is needed for the progress
                 RecordImport.objects.filter(pk=import_id).update(rows_processed=total)
@@ -137,6 +140,8 @@ def record_import_validate(
             rows_processed=total,
             rows_valid=0,
             error_count=error_count + 1,
+            undesignated_count=0,
+            undesignated_sample=[],
             message=f"The file cannot be imported: line {exc.line}: {exc.message}. "
             "Nothing was stored.",
         )
@@ -187,6 +192,8 @@ def record_import_validate(
         rows_valid=rows_valid,
         error_count=error_count,
         message=message,
+        undesignated_count=undesignated.count,
+        undesignated_sample=undesignated.sample,
         finished=False,
     )
     import_step_finished.send(

@@ -119,7 +119,9 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientEntityFactory)
     area = factory.SubFactory(FunctionalAreaFactory)
     provider = factory.SubFactory(ServiceProviderFactory)
-    effective_from = dt.date(2024, 1, 1)
+    valid_from = dt.date(2024, 1, 1)
+    # Approved, as reference data is: only approved designations count.
+    status = "approved"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

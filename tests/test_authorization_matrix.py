@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from accounts.services import notify
 from catalogue.models import Designation, MinimumServiceStandard, Offering, Service
+from catalogue.services import designation_request
 from clients.models import ClientEntity
 from compliance.engine import compute_provider_month
 from compliance.models import ComplianceResult
@@ -76,6 +77,8 @@ RATE_KEEPERS_P = frozenset({CATALOGUE, MANAGER_P})  # P's rates: its managers, c
 CAPACITY_KEEPERS = frozenset({CATALOGUE, CLIENT_A, CLIENT_B})  # focal points, catalogue managers
 SEES_CAPACITY_A = GLOBAL | {CLIENT_A}  # A's own team
 SEES_CAPACITY_B = GLOBAL | {CLIENT_B, STAFF_Q}  # B's, served by Q
+REQUESTERS = frozenset({CLIENT_A, CLIENT_B, CATALOGUE})  # designations: focal points, curators
+WITHDRAWS_PA = frozenset({CLIENT_A, CATALOGUE})  # A's pending request
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,6 @@ MATRIX = [
             ("catalogue-api", "service", "services", "service", "bad"),
             ("catalogue-api", "offering", "offerings", "offering_q", "ok"),
             ("catalogue-api", "minimumservicestandard", "standards", "standard", "ok"),
-            ("catalogue-api", "designation", "designations", "designation_b", "ok"),
         )
         for op in (
             E(f"{ns}:{name}-list", "GET", f"/api/v1/{prefix}/", ok=SIGNED_IN),
@@ -198,6 +200,26 @@ MATRIX = [
             E(f"{ns}:{name}-detail", "DELETE", f"/api/v1/{prefix}/{{{obj}}}/", **{delete: CURATOR}),
         )
     ],
+    # Designations (DOMAIN §9): approved ones are public to signed-in users, a P–A request
+    # is seen like a P–A object; focal points request, catalogue managers decide and end.
+    E("catalogue:designation-list", "GET", "/designations/", ok=SESSION),
+    E("catalogue:designation-request", "GET", "/designations/request/", ok=REQUESTERS),
+    E("catalogue:designation-request", "POST", "/designations/request/", bad=REQUESTERS, data={}),
+    E("catalogue:designation-detail", "GET", "/designations/{designation_b}/", ok=SESSION),
+    E("catalogue:designation-detail", "GET", "/designations/{designation_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("catalogue:designation-action", "POST", "/designations/{designation_pa}/approve/", ok=CURATOR, hidden=NOT_PA),
+    E("catalogue:designation-action", "POST", "/designations/{designation_pa}/decline/", bad=CURATOR, hidden=NOT_PA),  # no reason
+    E("catalogue:designation-action", "POST", "/designations/{designation_pa}/withdraw/", ok=WITHDRAWS_PA, hidden=NOT_PA),
+    E("catalogue:designation-action", "POST", "/designations/{designation_b}/end/", ok=CURATOR, data={"end-valid_to": "2031-12-31", "end-reason": "Closing."}),
+    E("catalogue-api:designation-list", "GET", "/api/v1/designations/", ok=SIGNED_IN),
+    E("catalogue-api:designation-list", "POST", "/api/v1/designations/", bad=REQUESTERS, data={}),
+    E("catalogue-api:designation-detail", "GET", "/api/v1/designations/{designation_b}/", ok=SIGNED_IN),
+    E("catalogue-api:designation-detail", "GET", "/api/v1/designations/{designation_pa}/", ok=SEES_PA, hidden=NOT_PA),
+    E("catalogue-api:designation-approve", "POST", "/api/v1/designations/{designation_pa}/approve/", ok=CURATOR, hidden=NOT_PA),
+    E("catalogue-api:designation-decline", "POST", "/api/v1/designations/{designation_pa}/decline/", bad=CURATOR, hidden=NOT_PA),  # no reason
+    E("catalogue-api:designation-decline", "POST", "/api/v1/designations/{designation_pa}/decline/", ok=CURATOR, hidden=NOT_PA, data={"reason": "No."}),
+    E("catalogue-api:designation-withdraw", "POST", "/api/v1/designations/{designation_pa}/withdraw/", ok=WITHDRAWS_PA, hidden=NOT_PA),
+    E("catalogue-api:designation-end", "POST", "/api/v1/designations/{designation_b}/end/", ok=CURATOR, data={"valid_to": "2031-12-31", "reason": "Closing."}),
     E("core-api:calendar-overlap", "GET", "/api/v1/calendar-overlap/?a=KWI&b=NBO&week=2026-W10", ok=SIGNED_IN),
     E("audit-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
     E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
@@ -436,6 +458,13 @@ def _build_world():
         .pk,
         "standard": MinimumServiceStandard.objects.first().pk,
         "designation_b": Designation.objects.filter(client=unama).first().pk,
+        "designation_pa": designation_request(
+            user=users[CLIENT_A],
+            client=unep,
+            provider=unon,
+            service=Service.objects.get(code="FIN-VEN"),
+            valid_from=dt.date(2030, 1, 1),
+        ).pk,
         "rate_p": Rate.objects.get(offering__provider=unon, offering__service__code="CONF-DOC").pk,
         "rate_q": Rate.objects.get(offering__provider=kjso, offering__service__code="PAY-OFF").pk,
         **surveyed,

@@ -49,6 +49,7 @@ PAGES = {
     "detail-service": 10,
     "/providers/UNON/": 11,
     "/clients/UNEP/": 9,
+    "/designations/": 12,
     "/records/": 10,
     "/imports/": 10,
     "/compliance/": 14,

@@ -4,7 +4,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from clients.models import ClientEntity
-from core.api.serializers import CleanModelSerializer, CodeRelatedField
+from core.api.serializers import CleanModelSerializer, CodeRelatedField, InputSerializer
 from core.currencies import rate_text
 from providers.models import ServiceProvider
 
@@ -176,12 +176,21 @@ class MinimumServiceStandardSerializer(CleanModelSerializer):
         ]
 
 
-class DesignationSerializer(CleanModelSerializer):
+class DesignationSerializer(serializers.ModelSerializer):
+    """A designation: the provider for a client entity and a service or a whole
+    area, ``valid_from`` to ``valid_to`` (both included; open-ended when null), with its
+    workflow: who requested it and when, who decided, when and why. Only ``approved``
+    ones count."""
+
     url = serializers.HyperlinkedIdentityField(view_name="catalogue-api:designation-detail")
-    client = CodeRelatedField(queryset=ClientEntity.objects.all())
-    provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
-    service = CodeRelatedField(queryset=Service.objects.all(), required=False, allow_null=True)
-    area = CodeRelatedField(queryset=FunctionalArea.objects.all(), required=False, allow_null=True)
+    display = serializers.CharField(source="__str__", read_only=True)
+    client = CodeRelatedField(read_only=True)
+    provider = CodeRelatedField(read_only=True)
+    service = CodeRelatedField(read_only=True, allow_null=True)
+    area = CodeRelatedField(read_only=True, allow_null=True)
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+    ended_by = serializers.StringRelatedField()
 
     class Meta:
         model = Designation
@@ -193,9 +202,46 @@ class DesignationSerializer(CleanModelSerializer):
             "service",
             "area",
             "provider",
-            "effective_from",
-            "effective_to",
+            "valid_from",
+            "valid_to",
+            "status",
             "basis",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "ended_by",
+            "ended_at",
+            "end_reason",
             "source",
             "verification",
         ]
+        read_only_fields = fields
+
+
+class DesignationRequestSerializer(InputSerializer):
+    """A request: the client entity, the provider, a service or a whole area (one of the
+    two), the first day and optionally the last day, and why (``basis``)."""
+
+    read_serializer = DesignationSerializer
+    client = CodeRelatedField(queryset=ClientEntity.objects.all())
+    provider = CodeRelatedField(queryset=ServiceProvider.objects.all())
+    service = CodeRelatedField(queryset=Service.objects.all(), required=False, allow_null=True)
+    area = CodeRelatedField(queryset=FunctionalArea.objects.all(), required=False, allow_null=True)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    basis = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class DesignationDecisionSerializer(InputSerializer):
+    """Approving (``reason`` optional) or declining (``reason`` required) a request."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class DesignationEndSerializer(InputSerializer):
+    """Ending an approved designation: its last day (today at the earliest) and why."""
+
+    valid_to = serializers.DateField()
+    reason = serializers.CharField(max_length=4000)

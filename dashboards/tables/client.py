@@ -69,7 +69,7 @@ def client_providers(*, client, today: dt.date) -> Table:
                     note=d.provider.name,
                 ),
                 Cell(what),
-                Cell(d.effective_from, f"{d.effective_from:%Y-%m-%d}"),
+                Cell(d.valid_from, f"{d.valid_from:%Y-%m-%d}"),
             ]
         )
     return table

@@ -84,6 +84,7 @@ class RecordImportListSerializer(serializers.ModelSerializer):
             "updated",
             "unchanged",
             "message",
+            "undesignated_count",
             "created_at",
             "finished_at",
         ]
@@ -113,10 +114,23 @@ class RecordImportSerializer(serializers.ModelSerializer):
             "unchanged",
             "message",
             "errors",
+            "undesignated_count",
+            "undesignated_sample",
             "created_at",
             "finished_at",
         ]
         read_only_fields = fields
+
+    undesignated_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Warning, not an error: valid rows whose provider was not designated for "
+        "their client and service on their received date (imported all the same).",
+    )
+    undesignated_sample = serializers.JSONField(
+        read_only=True,
+        help_text="The first of those rows: line, external_ref, provider, client, service, "
+        "received_on and the provider designated then ('' for none).",
+    )
 
     def get_errors(self, obj) -> list[dict]:
         """The first row errors (line, column, message); ``error_count`` gives the total."""

@@ -18,7 +18,7 @@ from ..models import ServiceLevelTarget, Sla, SlaLine, SlaTemplate
 from ..signals import sla_in_force_changed
 from .permissions import require_action, sla_roles
 from .registration import save_sla
-from .targets import check_overlap, create_row, recheck_targets
+from .targets import check_designated, check_overlap, create_row, recheck_targets
 
 EXPIRY_NOTICE_DAYS = 30
 
@@ -48,6 +48,7 @@ def sla_submit(*, sla: Sla, user) -> Sla:
     if not sla.lines.exists():
         raise ApplicationError("Add at least one service before submitting.")
     recheck_targets(sla)
+    check_designated(sla)
     check_overlap(sla)
     save_sla(
         sla,
@@ -84,6 +85,7 @@ def sla_approve(*, sla: Sla, user) -> Sla:
     if not (sla.client_signed_at and sla.provider_signed_at):
         return sla
     recheck_targets(sla)
+    check_designated(sla)
     check_overlap(sla)
     save_sla(sla, user, "approved", status=SlaStatus.APPROVED, approved_at=now)
     if sla.supersedes_id:
@@ -217,6 +219,8 @@ def sla_amend(*, sla: Sla, user) -> Sla:
                 clock=target.clock,
                 target_pct=target.target_pct,
             )
+    # The amendment takes over from its own start date: the designation must hold then.
+    check_designated(amendment)
     return amendment
 
 

@@ -15,6 +15,7 @@ from ..models import Agreement, Sla, SlaTemplate
 from .permissions import require_action
 from .targets import (
     LineInput,
+    check_designated,
     check_overlap,
     check_period,
     write_lines,
@@ -49,7 +50,8 @@ def sla_create(
     lines: list[LineInput],
     notes: str = "",
 ) -> Sla:
-    """Register a draft SLA from the current template (provider staff and managers)."""
+    """Register a draft SLA from the current template (provider staff and managers),
+    only with the provider designated for the client and each service on its start date."""
     if not user_scope(user).may_register_for(provider.pk):
         raise ApplicationError(
             f"Only {provider.code} staff register its SLAs.", {"provider": ["not yours"]}
@@ -81,6 +83,7 @@ def sla_create(
     )
     save_sla(sla, user, "registered")
     write_lines(sla, lines, user)
+    check_designated(sla)
     check_overlap(sla)
     return sla
 
@@ -111,5 +114,6 @@ def sla_update_draft(
     )
     if lines is not None:
         write_lines(sla, lines, user)
+    check_designated(sla)
     check_overlap(sla)
     return sla

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from catalogue.choices import MeasureKind
 from catalogue.models import MinimumServiceStandard, Offering
-from catalogue.selectors import rates_in_force
+from catalogue.selectors import designated_providers, rates_in_force
 from core.exceptions import ApplicationError
 from core.zones import portal_today
 
@@ -238,6 +238,33 @@ def check_overlap(sla: Sla) -> None:
             f"{other.start_date} to {other.end_date}) for the same provider, client and "
             "service.",
             {"non_field_errors": [f"overlaps {other}"]},
+        )
+
+
+def check_designated(sla: Sla) -> None:
+    """Refuse an SLA between a client and a provider not designated for each of its
+    services on the SLA's start date (DOMAIN §9), naming each such service and who, if
+    anyone, is designated for it instead."""
+    agreement = sla.agreement
+    services = [line.offering.service for line in sla.lines.select_related("offering__service")]
+    chosen = designated_providers(
+        client_ids=[agreement.client_id], services=services, on=sla.start_date
+    )
+    problems = []
+    for service in services:
+        found = chosen.get((agreement.client_id, service.pk))
+        if found is None or found.provider_id != agreement.provider_id:
+            who = f"{found.provider.code} is" if found else "no provider is"
+            problems.append(
+                f"{service.code}: {agreement.provider.code} is not designated for "
+                f"{agreement.client.code} on {sla.start_date} ({who} designated)"
+            )
+    if problems:
+        raise ApplicationError(
+            f"An SLA is registered only with the provider designated for the client and "
+            f"each service on its start date: {'; '.join(problems)}. The client's focal "
+            "points request a designation under Designations.",
+            {"lines": problems},
         )
 
 

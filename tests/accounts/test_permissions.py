@@ -41,8 +41,8 @@ API = [
     "services",
     "offerings",
     "standards",
-    "designations",
-]  # records and imports: tests/sla/test_records_api.py
+]  # records and imports: tests/sla/test_records_api.py; designations (a workflow, not
+# edited in place): tests/catalogue/test_designation_api.py
 
 
 def make_user(role):

@@ -297,15 +297,16 @@ class TestDesignations:
                 "provider": "UNON",
                 "service": service.code,
                 "area": service.area.code,
-                "effective_from": "2025-01-01",
+                "valid_from": "2030-01-01",
             },
             format="json",
         )
         assert response.status_code == 400
+        assert "service" in response.json()["errors"]
 
     def test_filters_designations_in_force(self, reader_api):
         body = reader_api.get(
-            "/api/v1/designations/", {"client": "UNEP", "effective_on": "2026-06-01"}
+            "/api/v1/designations/", {"client": "UNEP", "on": "2026-06-01"}
         ).json()
         assert body["count"] >= 1
         assert {d["provider"]["code"] for d in body["results"]} == {"UNON"}

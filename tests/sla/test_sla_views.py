@@ -19,7 +19,7 @@ from providers.models import ServiceProvider
 from sla.choices import SlaStatus
 from sla.models import Agreement, ServiceLevelTarget, Sla
 from sla.services import LineInput, sla_approve, sla_create, sla_submit
-from tests.factories import ClientEntityFactory, user_with_role
+from tests.factories import ClientEntityFactory, DesignationFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -516,6 +516,9 @@ class TestAgreementPage:
 
     def test_section_text_is_escaped_once(self, client, staff_unon):
         odd = ClientEntityFactory(name="Bureau <b>X</b> & Co")
+        # An SLA needs its provider designated for the client and service (DOMAIN §9).
+        DesignationFactory(client=odd, area=None, service=offering("UNON", "CONF-DOC").service,
+                           provider=provider("UNON"))  # fmt: skip
         sla = sla_create(
             user=staff_unon,
             provider=provider("UNON"),

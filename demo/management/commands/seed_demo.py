@@ -7,6 +7,7 @@ from clients.models import ClientEntity
 from demo.activity import seed_demo_activity
 from demo.capacities import seed_demo_capacities
 from demo.cost_recovery import seed_demo_cost_recovery
+from demo.designations import seed_demo_designations
 from demo.survey import seed_demo_survey
 from providers.models import ServiceProvider
 
@@ -30,8 +31,8 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = (
         "Add demo users for every role, demo service records, SLAs and their compliance, "
-        "a survey, demo rates and an issued statement, illustrative support capacities (all "
-        "labelled demo). Safe to run again."
+        "a survey, demo rates and an issued statement, illustrative support capacities, "
+        "designation requests (all labelled demo). Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
         summary += " " + seed_demo_cost_recovery()
         summary += " " + seed_demo_capacities()
+        summary += " " + seed_demo_designations()
         self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))

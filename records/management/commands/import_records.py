@@ -39,6 +39,18 @@ class Command(BaseCommand):
         if result.status != ImportStatus.DONE:
             raise CommandError(result.message)
         self.stdout.write(self.style.SUCCESS(result.message))
+        if result.undesignated_count:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Warning: {result.undesignated_count} row(s) for a provider not designated "
+                    "for that client and service on the received date (imported all the same):"
+                )
+            )
+            for row in result.undesignated_sample:
+                self.stdout.write(
+                    f"  line {row['line']}: {row['provider']} {row['client']} {row['service']} "
+                    f"received {row['received_on']} (designated: {row['designated'] or 'nobody'})"
+                )
         # As the page and the API do: whoever computes compliance hears of the change
         # (without a broker it computes here, before the command exits).
         for _receiver, said in records_changed.send(sender=RecordImport):
