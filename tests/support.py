@@ -215,3 +215,20 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = 
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+def session_headers(user) -> dict[str, str]:
+    """Headers that sign ``user`` in to the API outside Django's test client (a WSGI call,
+    a generated client): their session cookie, and a CSRF cookie with the same token in
+    ``X-CSRFToken`` for writes."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = uuid.uuid4().hex
+    return {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+    }

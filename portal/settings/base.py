@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -40,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "providers",
+    "integrations",
     "catalogue",
     "sla",
     "records",
@@ -183,8 +183,9 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "integrations.authentication.IntegrationTokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.authentication.IntegrationTokenThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ReadForMembersWriteForCurators"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -221,6 +222,13 @@ SPECTACULAR_SETTINGS = {
         "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
     },
 }
+
+# Integration tokens: how long one may last, how often its last use is noted, and how many
+# requests it may make (DRF rate: "600/minute"), counted in the "throttle" cache.
+PORTAL_TOKEN_MAX_DAYS = env.int("PORTAL_TOKEN_MAX_DAYS", default=365)
+PORTAL_TOKEN_LAST_USE_SECONDS = env.int("PORTAL_TOKEN_LAST_USE_SECONDS", default=60)
+PORTAL_TOKEN_RATE = env("PORTAL_TOKEN_RATE", default="600/minute")
+PORTAL_THROTTLE_CACHE = "throttle"
 
 # Celery: without a broker, tasks run in-process (eager), as a worker would run them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -278,6 +286,26 @@ CELERY_BEAT_SCHEDULER = "ops.heartbeats:RecordingScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("PORTAL_BEAT_LOOP_SECONDS", default=60)
 
 # Operations (ops/): probes, heartbeats, metrics. See the README's Production section.
+# Caches: the throttle's counters are shared by every web process, so they live in Redis
+# (PORTAL_CACHE_URL, by default the broker's server) when there is one; otherwise in each
+# process's memory, as the rest of the cache.
+PORTAL_CACHE_URL = env(
+    "PORTAL_CACHE_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PORTAL_CACHE_URL,
+            "KEY_PREFIX": "portal:throttle",
+        }
+        if PORTAL_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
+
 # Heartbeats of workers and beat: Redis keys under this prefix, on the broker's server.
 PORTAL_HEARTBEAT_PREFIX = env("PORTAL_HEARTBEAT_PREFIX", default="portal:heartbeat")
 PORTAL_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=10.0)
