@@ -1,6 +1,7 @@
 """Helpers the suite shares (service detection, reference data, real Celery workers,
 polling); the fixtures built on them are in ``conftest.py``."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -232,3 +233,19 @@ def session_headers(user) -> dict[str, str]:
         "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
         "X-CSRFToken": csrf,
     }
+
+
+@contextlib.contextmanager
+def wsgi_in_test_transaction():
+    """Requests sent to the WSGI app in-process (not through Django's test client) run in
+    the test's transaction: keep Django from closing the connection after each one."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -36,7 +36,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
     """One result: the keys it is filtered by and the numbers of DOMAIN §5."""
 
     provider = CodeRelatedField(read_only=True)
-    client = CodeRelatedField(read_only=True)
+    client = CodeRelatedField(read_only=True, allow_null=True)
     service = CodeRelatedField(read_only=True)
     measure = serializers.CharField(source="standard.code")
     sla = serializers.IntegerField(source="sla_id", allow_null=True)

@@ -213,6 +213,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON (and a CSV upload where one is taken): the same
+    # body offered also as a form and as multipart leaves a generated client unable to
+    # tell which to send. The browsable API's forms still work.
+    "PARSER_WHITELIST": [
+        "rest_framework.parsers.JSONParser",
+        "records.api.views.CsvBodyParser",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "records.choices.RecordStatus",
         "ImportStatusEnum": "records.choices.ImportStatus",
@@ -220,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "MeasureKindEnum": "catalogue.choices.MeasureKind",
         "ProviderKindEnum": "providers.choices.ProviderKind",
         "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
+        "TokenScopeEnum": "integrations.choices.TokenScope",
     },
 }
 
