@@ -37,6 +37,10 @@ class UserScope:
     # Reads, once and only when asked, the providers designated to serve the user's client
     # entities (``served_provider_ids``).
     load_served: Callable[[], Iterable[int]] | None = field(default=None, repr=False, compare=False)
+    # A request made with an integration token (integrations.selectors.token_scope): the
+    # token's organisation is the only membership, and a read-only token writes nothing.
+    through_token: bool = False
+    read_only: bool = False
 
     # --- who the user is ----------------------------------------------------------------
 
@@ -197,6 +201,33 @@ class UserScope:
     def runs_survey_campaigns(self) -> bool:
         """Preparing, opening and closing survey campaigns: catalogue managers."""
         return self.is_catalogue_manager
+
+    @property
+    def may_write(self) -> bool:
+        """Whether the request may write anything at all: not with a read-only token."""
+        return not self.read_only
+
+    # --- integration tokens ----------------------------------------------------------------
+
+    @property
+    def issues_tokens(self) -> bool:
+        """Whether the user creates and revokes integration tokens: catalogue managers and
+        provider managers, signed in (a token never makes or lists tokens)."""
+        return not self.through_token and (
+            self.is_catalogue_manager or bool(self.managed_provider_ids)
+        )
+
+    def may_bind_token_to(self, *, provider_id: int | None, client_id: int | None) -> bool:
+        """Whether a token of the user's may act for this organisation (a provider, or a
+        client entity): catalogue managers for any; provider managers for the providers
+        they manage and the client entities they belong to."""
+        if not self.issues_tokens:
+            return False
+        if self.is_catalogue_manager:
+            return True
+        if provider_id is not None:
+            return provider_id in self.managed_provider_ids
+        return client_id in self.client_ids
 
     # --- cost recovery (DOMAIN §10) --------------------------------------------------------
 

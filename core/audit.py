@@ -95,10 +95,6 @@ HISTORY_TABLES = (
 THIRD_PARTY_AUDITED: dict[str, str] = {
     "auth.user": "Accounts: who may sign in, and as staff or superuser (password withheld).",
     "auth.group": "Sets of permissions an account can be given.",
-    "authtoken.token": (
-        "An API token's creation and deletion let its holder in or out; its key, which is "
-        "also its id, is withheld and the entry names the token by its user."
-    ),
 }
 
 # Audited anonymously: the entry says that a row was created, changed or deleted, and when,
@@ -118,9 +114,9 @@ ANONYMOUS: dict[str, str] = {
 }
 
 # Values never written to the trail ("(changed)" stands in): by model label, "*" for any.
-SECRET_FIELDS = {"*": {"password"}, "authtoken.token": {"key"}}
+SECRET_FIELDS = {"*": {"password"}, "integrations.integrationtoken": {"digest"}}
 # Models whose primary key is a secret: their entries name the object by this field.
-NAMED_BY = {"authtoken.token": "user"}
+NAMED_BY: dict[str, str] = {}
 IGNORED_FIELDS = {"last_login"}  # a sign-in is not a change of the account
 VALUE_LENGTH = 200
 ANONYMOUS_ACTOR = "anonymous"

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.api.auth import obtain_token
 from dashboards.views import HomeView
 
 api_v1 = [
@@ -18,6 +17,7 @@ api_v1 = [
     path("", include("cost_recovery.api.urls")),
     path("", include("capacities.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,11 +38,11 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("integration-tokens/", include("integrations.urls")),
     path("admin/", admin.site.urls),
     # Probes and metrics (no sign-in; /metrics for its token or networks only).
     path("", include("ops.urls")),
     path("api/v1/", include(api_v1)),
-    path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
     path(

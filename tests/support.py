@@ -1,6 +1,7 @@
 """Helpers the suite shares (service detection, reference data, real Celery workers,
 polling); the fixtures built on them are in ``conftest.py``."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -215,3 +216,36 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = 
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+def session_headers(user) -> dict[str, str]:
+    """Headers that sign ``user`` in to the API outside Django's test client (a WSGI call,
+    a generated client): their session cookie, and a CSRF cookie with the same token in
+    ``X-CSRFToken`` for writes."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = uuid.uuid4().hex
+    return {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+    }
+
+
+@contextlib.contextmanager
+def wsgi_in_test_transaction():
+    """Requests sent to the WSGI app in-process (not through Django's test client) run in
+    the test's transaction: keep Django from closing the connection after each one."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -1,7 +1,7 @@
 """API fuzzing: schemathesis drives every operation of our own OpenAPI schema.
 
 Requests generated from the schema (valid and invalid) go to the Django app in-process,
-signed in with a token that holds every role (catalogue manager, management, provider
+signed in (a session) as a user who holds every role (catalogue manager, management, provider
 staff and manager of UNON, focal point of UNEP), so that each operation is reached past
 its permission check. Every response must be no server error, carry a declared content
 type and, for documented status codes, match the documented body.
@@ -20,7 +20,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import (
     content_type_conformance,
@@ -33,6 +32,7 @@ from accounts.services import grant_role
 from clients.models import ClientEntity
 from providers.models import ServiceProvider
 from tests.factories import UserFactory
+from tests.support import session_headers
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
@@ -42,8 +42,9 @@ app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(db):
-    """A token whose user holds every role, so no operation stops at the permission check."""
+def user(db):
+    """A user who holds every role, so no operation stops at the permission check (a
+    token would act for one organisation only)."""
     user = UserFactory(username="fuzzer")
     unon = ServiceProvider.objects.get(code="UNON")
     grant_role(user=user, role=Role.CATALOGUE_MANAGER)
@@ -53,7 +54,7 @@ def token(db):
     grant_role(
         user=user, role=Role.CLIENT_FOCAL_POINT, client=ClientEntity.objects.get(code="UNEP")
     )
-    return Token.objects.create(user=user).key
+    return user
 
 
 @pytest.fixture
@@ -78,16 +79,16 @@ def in_test_transaction():
     # would take many minutes per run.
     phases=[Phase.generate],
 )
-def test_api_answers_every_operation_within_its_schema(case, token, in_test_transaction):
-    case.call_and_validate(app=app, headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+def test_api_answers_every_operation_within_its_schema(case, user, in_test_transaction):
+    case.call_and_validate(app=app, headers=session_headers(user), checks=CHECKS)
 
 
 class TestFoundByFuzzing:
     """Server errors the fuzzer found, kept as plain regression tests."""
 
-    def test_nul_in_a_code_is_a_clear_400(self, token):
+    def test_nul_in_a_code_is_a_clear_400(self, user):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        api.force_login(user)
         body = {"date": "2026-01-01", "duty_station": "NBO\x00"}
         response = api.post("/api/v1/holidays/", body, format="json")
         assert response.status_code == 400
@@ -95,15 +96,15 @@ class TestFoundByFuzzing:
         response = api.get("/api/v1/offerings/", {"provider": "UNON\x00"})
         assert response.status_code == 400
 
-    def test_any_utc_offset_python_accepts_filters_records(self, token):
+    def test_any_utc_offset_python_accepts_filters_records(self, user):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        api.force_login(user)
         query = {"received_after": "2026-06-23T11:47:12-17:17"}
         assert api.get("/api/v1/service-records/", query).status_code == 200
 
-    def test_created_area_answers_with_its_service_count(self, token):
+    def test_created_area_answers_with_its_service_count(self, user):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        api.force_login(user)
         body = {"code": "FUZZ-AREA", "name": "Fuzzed area"}
         response = api.post("/api/v1/areas/", body, format="json")
         assert response.status_code == 201, response.content

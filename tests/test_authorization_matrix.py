@@ -1,6 +1,7 @@
 """The authorization matrix: every role against every page and API operation.
 
-Each role signs in (the integration account has only an API token) and tries every route
+Each role signs in (the integration has only an API token: P's manager's, for P's
+records) and tries every route
 of the URLconf, reading and writing, on its own organisation's objects and on another
 organisation's. ``MATRIX`` states, one line per operation, who succeeds; everyone else
 must be refused, and whoever may not see the object must get a 404.
@@ -23,7 +24,6 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.views.generic.edit import ProcessFormView
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
@@ -42,6 +42,7 @@ from records.services import record_import_create
 from records.tasks import validate_record_import
 from surveys.services import AnswerInput, answer_submit, campaign_create, campaign_open
 from tests.factories import user_with_role
+from tests.integrations.factories import issue_token
 from tests.records.factories import import_csv
 from tests.sla.factories import line, sla_approve, sla_create, sla_submit
 
@@ -79,6 +80,7 @@ SEES_CAPACITY_A = GLOBAL | {CLIENT_A}  # A's own team
 SEES_CAPACITY_B = GLOBAL | {CLIENT_B, STAFF_Q}  # B's, served by Q
 REQUESTERS = frozenset({CLIENT_A, CLIENT_B, CATALOGUE})  # designations: focal points, curators
 WITHDRAWS_PA = frozenset({CLIENT_A, CATALOGUE})  # A's pending request
+ISSUERS = frozenset({CATALOGUE, MANAGER_P})  # integration tokens, signed in
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,15 @@ MATRIX = [
     E("accounts:time-zone", "POST", "/account/time-zone/", ok=SESSION, data={"timezone": "Asia/Kuwait"}),
     E("accounts:time-zone", "POST", "/account/time-zone/", bad=SESSION, data={"timezone": "Mars/Olympus"}),
     E("audit:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    # Integration tokens: their issuers' own (a token never manages tokens)
+    E("integrations:token-list", "GET", "/integration-tokens/", ok=ISSUERS),
+    E("integrations:token-create", "GET", "/integration-tokens/new/", ok=ISSUERS),
+    E("integrations:token-create", "POST", "/integration-tokens/new/", bad=ISSUERS),
+    E("integrations:token-revoke", "POST", "/integration-tokens/{token_p}/revoke/", ok={MANAGER_P}, hidden={CATALOGUE}),
+    E("integrations-api:integrationtoken-list", "GET", "/api/v1/integration-tokens/", ok=ISSUERS),
+    E("integrations-api:integrationtoken-list", "POST", "/api/v1/integration-tokens/", bad=ISSUERS),
+    E("integrations-api:integrationtoken-detail", "GET", "/api/v1/integration-tokens/{token_p}/", ok={MANAGER_P}, hidden={CATALOGUE}),
+    E("integrations-api:integrationtoken-revoke", "POST", "/api/v1/integration-tokens/{token_p}/revoke/", ok={MANAGER_P}, hidden={CATALOGUE}),
     # Probes and metrics: no sign-in; /metrics only with its token or from its networks
     # (the test settings set neither: tests/ops/test_metrics.py grants them).
     E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
@@ -175,7 +186,6 @@ MATRIX = [
     E("admin", "GET", "/admin/catalogue/service/", ok=CURATOR),
     E("schema", "GET", "/api/schema/", ok=frozenset(ROLES)),  # public: integrators read it first
     E("api-docs", "GET", "/api/docs/", ok=frozenset(ROLES)),
-    E("api-token", "POST", "/api/v1/auth/token/", bad=frozenset(ROLES)),  # wrong password
     # API: reference data (reads for all, writes for catalogue managers)
     *[
         op
@@ -384,10 +394,7 @@ def _build_world():
         MANAGER_P: user_with_role(Role.PROVIDER_MANAGER, provider=unon),
         CATALOGUE: user_with_role(Role.CATALOGUE_MANAGER),
         MANAGEMENT: user_with_role(Role.MANAGEMENT),
-        INTEGRATION_P: user_with_role(Role.INTEGRATION, provider=unon, password=None),
     }
-    users[INTEGRATION_P].set_unusable_password()  # token only: no sign-in to the pages
-    users[INTEGRATION_P].save()
     import_csv(
         "N-0,UNON,UNEP,CONF-DOC,2026-01-05T08:00,2026-01-06T09:00,,,false\n"
         "N-1,UNON,UNEP,CONF-DOC,2026-02-02T08:00,2026-02-03T09:00,,,false\n"
@@ -467,6 +474,7 @@ def _build_world():
         ).pk,
         "rate_p": Rate.objects.get(offering__provider=unon, offering__service__code="CONF-DOC").pk,
         "rate_q": Rate.objects.get(offering__provider=kjso, offering__service__code="PAY-OFF").pk,
+        "token_p": issue_token(user=users[MANAGER_P], provider=unon)[0].pk,
         **surveyed,
         **capacities,
     }
@@ -538,8 +546,9 @@ def _client_for(role: str, users: dict) -> Clients:
     """(pages, API) clients for a role: a session for people, a token for the integration."""
     pages, api = APIClient(), APIClient()
     if role == INTEGRATION_P:
-        token, _ = Token.objects.get_or_create(user=users[role])
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        unon = ServiceProvider.objects.get(code="UNON")
+        _token, clear = issue_token(user=users[MANAGER_P], provider=unon, name="Matrix ERP")
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {clear}")
     elif role != ANONYMOUS:
         pages.force_login(users[role])
         api.force_login(users[role])
@@ -574,8 +583,6 @@ def _call(entry: E, clients, users, objects) -> str:
     if isinstance(data, dict):
         data = {k: v.format(**objects) if isinstance(v, str) else v for k, v in data.items()}
     if entry.route == "login" and entry.method == "POST":
-        data = {"username": "nobody", "password": "wrong"}
-    if entry.route == "api-token":
         data = {"username": "nobody", "password": "wrong"}
     # Every call in a savepoint rolled back afterwards: the next one sees the same world.
     with transaction.atomic():

@@ -39,7 +39,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
     many met the target, the attainment (met / eligible) and whether the target was met."""
 
     provider = CodeRelatedField(read_only=True)
-    client = CodeRelatedField(read_only=True)
+    client = CodeRelatedField(read_only=True, allow_null=True)
     service = CodeRelatedField(read_only=True)
     measure = serializers.CharField(source="standard.code")
     sla = serializers.IntegerField(source="sla_id", allow_null=True)

@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -40,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "providers",
+    "integrations",
     "catalogue",
     "sla",
     "records",
@@ -186,9 +186,10 @@ REST_FRAMEWORK = {
     # WWW-Authenticate header, which a session has none of (DRF would answer 403). Session
     # users are still held to CSRF, whichever order: keep a class with a header first.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "integrations.authentication.IntegrationTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.authentication.IntegrationTokenThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ReadForMembersWriteForCurators"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -210,8 +211,8 @@ SPECTACULAR_SETTINGS = {
         "REST API of the Secretariat's service catalogue and SLA management portal: "
         "catalogue, providers, client entities, standards and designations, service records, "
         "SLAs, compliance, the client survey and cost recovery.\n\n"
-        "Authenticate with a session or `Authorization: Token <key>` "
-        "(`POST /api/v1/auth/token/`). An object is named in a path by its id or by its "
+        "Authenticate with a signed-in session or an integration token "
+        "(`Authorization: Bearer <token>`, made on `/integration-tokens/`). An object is named in a path by its id or by its "
         "natural key (a code such as `UNON`, an SLA's number); filters on a related object "
         "take either too. Lists are paginated (`page`, `page_size` up to 500: `count`, "
         "`next`, `previous`, `results`). A query parameter an operation does not document is "
@@ -226,6 +227,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON (and a CSV upload where one is taken): the same
+    # body offered also as a form and as multipart leaves a generated client unable to
+    # tell which to send. The browsable API's forms still work.
+    "PARSER_WHITELIST": [
+        "rest_framework.parsers.JSONParser",
+        "records.api.views.CsvBodyParser",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "records.choices.RecordStatus",
         "ImportStatusEnum": "records.choices.ImportStatus",
@@ -233,8 +241,16 @@ SPECTACULAR_SETTINGS = {
         "MeasureKindEnum": "catalogue.choices.MeasureKind",
         "ProviderKindEnum": "providers.choices.ProviderKind",
         "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
+        "TokenScopeEnum": "integrations.choices.TokenScope",
     },
 }
+
+# Integration tokens: how long one may last, how often its last use is noted, and how many
+# requests it may make (DRF rate: "600/minute"), counted in the "throttle" cache.
+PORTAL_TOKEN_MAX_DAYS = env.int("PORTAL_TOKEN_MAX_DAYS", default=365)
+PORTAL_TOKEN_LAST_USE_SECONDS = env.int("PORTAL_TOKEN_LAST_USE_SECONDS", default=60)
+PORTAL_TOKEN_RATE = env("PORTAL_TOKEN_RATE", default="600/minute")
+PORTAL_THROTTLE_CACHE = "throttle"
 
 # Celery: without a broker, tasks run in-process (eager), as a worker would run them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -292,6 +308,26 @@ CELERY_BEAT_SCHEDULER = "ops.heartbeats:RecordingScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("PORTAL_BEAT_LOOP_SECONDS", default=60)
 
 # Operations (ops/): probes, heartbeats, metrics. See the README's Production section.
+# Caches: the throttle's counters are shared by every web process, so they live in Redis
+# (PORTAL_CACHE_URL, by default the broker's server) when there is one; otherwise in each
+# process's memory, as the rest of the cache.
+PORTAL_CACHE_URL = env(
+    "PORTAL_CACHE_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PORTAL_CACHE_URL,
+            "KEY_PREFIX": "portal:throttle",
+        }
+        if PORTAL_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
+
 # Heartbeats of workers and beat: Redis keys under this prefix, on the broker's server.
 PORTAL_HEARTBEAT_PREFIX = env("PORTAL_HEARTBEAT_PREFIX", default="portal:heartbeat")
 PORTAL_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=10.0)

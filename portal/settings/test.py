@@ -26,3 +26,13 @@ DASHBOARD_CACHE_SECONDS = 0
 # Metrics: nobody, whatever the environment says (tests/ops/ grant access where they test it).
 PORTAL_METRICS_TOKEN = ""
 PORTAL_METRICS_NETWORKS = []
+# Throttle counters in memory (the Redis-backed throttle is tested under the "redis" marker).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
+}
+# Tests that count requests set their own rate.
+PORTAL_TOKEN_RATE = "100000/minute"  # noqa: S105 (a rate, not a secret)

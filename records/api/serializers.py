@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import CodeRelatedField, InputSerializer
@@ -132,6 +133,7 @@ class RecordImportSerializer(serializers.ModelSerializer):
         "received_on and the provider designated then ('' for none).",
     )
 
+    @extend_schema_field(RecordImportErrorSerializer(many=True))
     def get_errors(self, obj) -> list[dict]:
         """The first row errors (line, column, message); ``error_count`` gives the total."""
         return RecordImportErrorSerializer(obj.errors.all()[:200], many=True).data

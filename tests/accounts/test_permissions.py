@@ -1,7 +1,6 @@
 """Each role against each page and endpoint of the foundation."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
@@ -89,8 +88,7 @@ def test_only_catalogue_managers_reach_the_admin(client, role):
 def test_api_reads_for_all_writes_for_curators(role):
     api = APIClient()
     user = make_user(role)
-    token = Token.objects.create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.force_login(user)
     for name in API:
         listing = api.get(f"/api/v1/{name}/")
         assert listing.status_code == 200, (role, name)
@@ -106,7 +104,7 @@ def test_api_reads_for_all_writes_for_curators(role):
 
 def test_bad_token_is_refused():
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
     response = api.get("/api/v1/services/")
     assert response.status_code in (401, 403)
     assert response.json()["message"]

@@ -4,7 +4,6 @@ declared left out with its reason in core/audit.py; nothing is left out silently
 import pytest
 from django.apps import apps
 from django.conf import settings
-from rest_framework.authtoken.models import Token, TokenProxy
 
 from core import audit
 from core.audit import (
@@ -95,11 +94,6 @@ def test_history_tables_are_left_out_as_a_family():
         assert coverage(model) == (EXCLUDED, audit.HISTORY_TABLES)
 
 
-def test_a_proxy_is_audited_as_its_model():
-    assert model_label(TokenProxy) == "authtoken.token"
-    assert coverage(TokenProxy)[0] == coverage(Token)[0] == AUDITED
-
-
 def test_the_surveys_models_that_point_at_a_person_are_anonymous():
     """A survey model holding who answered or was asked is audited anonymously; the only
     person named elsewhere in the survey is the catalogue manager who set up a campaign."""
@@ -121,30 +115,6 @@ def test_the_surveys_models_that_point_at_a_person_are_anonymous():
 
 @pytest.mark.django_db
 class TestThirdParty:
-    def test_an_api_token_is_audited_without_its_key(self):
-        user = UserFactory(username="holder")
-        token = Token.objects.create(user=user)
-        key = token.key
-        created = AuditEntry.objects.get(model="authtoken.token", kind="created")
-        assert (created.object_id, created.object_repr) == (
-            str(user.pk),
-            f"Token of user {user.pk}",
-        )
-        assert created.changes["key"] == [None, "(changed)"]
-        assert created.changes["user_id"] == [None, str(user.pk)]
-        token.delete()
-        deleted = AuditEntry.objects.get(model="authtoken.token", kind="deleted")
-        assert deleted.object_id == str(user.pk)
-        for entry in AuditEntry.objects.all():
-            assert key not in f"{entry.object_id} {entry.object_repr} {entry.changes}"
-
-    def test_a_token_saved_through_its_proxy_is_recorded_as_a_token(self):
-        user = UserFactory()
-        TokenProxy.objects.create(user=user)
-        assert AuditEntry.objects.filter(
-            model="authtoken.token", object_id=str(user.pk), kind="created"
-        ).exists()
-
     def test_signing_in_writes_nothing_for_sessions_or_sign_in_attempts(self, client):
         UserFactory(username="signer")
         before = AuditEntry.objects.count()

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
@@ -21,6 +20,7 @@ from core.models import AuditEntry, DutyStation, Holiday
 from providers.models import ServiceProvider
 from records.models import RecordImport
 from tests.factories import UserFactory, user_with_role
+from tests.integrations.factories import bearer, issue_token
 from tests.records.factories import import_csv
 
 pytestmark = pytest.mark.django_db
@@ -39,18 +39,18 @@ def unon():
     return ServiceProvider.objects.get(code="UNON")
 
 
-def token_client(user) -> APIClient:
+def api_client(user) -> APIClient:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.force_login(user)
     return api
 
 
 class TestRecording:
-    def test_api_change_names_the_token_user_and_the_fields(self):
+    def test_api_change_names_the_user_and_the_fields(self):
         curator = user_with_role(Role.CATALOGUE_MANAGER, username="curator")
         area = FunctionalArea.objects.order_by("pk").first()
         old_name = area.name
-        response = token_client(curator).patch(
+        response = api_client(curator).patch(
             f"/api/v1/areas/{area.pk}/", {"name": "Renamed area"}, format="json"
         )
         assert response.status_code == 200, response.content
@@ -72,8 +72,10 @@ class TestRecording:
         assert (entry.actor_label, entry.channel, entry.kind) == ("unon-staff", "page", "created")
 
     def test_import_records_the_uploader_and_its_run(self):
-        staff = user_with_role(Role.INTEGRATION, provider=unon(), username="erp")
-        response = token_client(staff).post("/api/v1/service-records/bulk/", [ROW], format="json")
+        # Through an integration token: its creator is the uploader.
+        staff = user_with_role(Role.PROVIDER_MANAGER, provider=unon(), username="erp-owner")
+        _token, clear = issue_token(user=staff, provider=unon())
+        response = bearer(clear).post("/api/v1/service-records/bulk/", [ROW], format="json")
         assert response.status_code == 200, response.content
         record_import = RecordImport.objects.get(pk=response.json()["id"])
         entry = AuditEntry.objects.get(action="records.imported")
@@ -248,7 +250,7 @@ class TestPermissions:
         user = user_with_role(role)
         client.force_login(user)
         assert client.get("/audit/").status_code == 200
-        assert token_client(user).get("/api/v1/audit/").status_code == 200
+        assert api_client(user).get("/api/v1/audit/").status_code == 200
 
     @pytest.mark.parametrize(
         ("role", "org"),
@@ -268,7 +270,7 @@ class TestPermissions:
         user = user_with_role(role, **organisation)
         client.force_login(user)
         assert client.get("/audit/").status_code == 403
-        api = token_client(user)
+        api = api_client(user)
         assert api.get("/api/v1/audit/").status_code == 403
         entry = AuditEntry.objects.first()
         assert api.get(f"/api/v1/audit/{entry.pk}/").status_code == 403

@@ -2,14 +2,18 @@
 every request serializer, the field map that names a nested item's place, and the cases
 the schema-wide test (tests/test_api_strict_input.py) does not spell out."""
 
+import datetime as dt
+
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from core.api.errors import _as_field_map
 from core.api.serializers import MAX_REFUSED_NAMED, InputSerializer, NoInputSerializer
+from integrations.models import IntegrationToken
 from records.imports.parse import read_json
 from records.models import ServiceRecord
 from records.services import records_import
@@ -140,14 +144,16 @@ class TestThroughTheApi:
         assert list(response.json()["errors"]) == ["comment"]
         assert snapshot(sla) == before
 
-    def test_the_token_request_refuses_fields_it_does_not_take(self):
-        user_with_role(Role.CATALOGUE_MANAGER, username="tokenuser")
-        body = {"username": "tokenuser", "password": "test-pass-123", "scope": "all"}
-        response = APIClient().post("/api/v1/auth/token/", body, format="json")
+    def test_a_token_request_refuses_fields_it_does_not_take(self):
+        api = APIClient()
+        api.force_login(user_with_role(Role.CATALOGUE_MANAGER, username="tokenuser"))
+        expires = (timezone.now() + dt.timedelta(days=30)).isoformat()
+        body = {"name": "ERP", "scope": "read_only", "provider": "UNON", "expires_at": expires}
+        response = api.post("/api/v1/integration-tokens/", {**body, "key": "x"}, format="json")
         assert response.status_code == 400
-        assert list(response.json()["errors"]) == ["scope"]
-        del body["scope"]
-        assert "token" in APIClient().post("/api/v1/auth/token/", body, format="json").json()
+        assert list(response.json()["errors"]) == ["key"]
+        assert not IntegrationToken.objects.exists()
+        assert "token" in api.post("/api/v1/integration-tokens/", body, format="json").json()
 
     def test_a_record_names_each_unknown_and_read_only_field(self):
         row = {

@@ -33,16 +33,32 @@ pytestmark = pytest.mark.faults
 
 THREADS = 4
 PASSWORD = "fault-test-password-1"
+TOKEN = "sp_fault000_" + "f" * 43
 CREATE_USER = f"""
+import datetime as dt
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 from accounts.choices import Role
 from accounts.services import grant_role
+from core.models import DutyStation
+from integrations.models import IntegrationToken
+from integrations.services import token_digest
+from providers.models import ServiceProvider
 user = get_user_model().objects.create_user("fault-manager", password="{PASSWORD}")
 grant_role(user=user, role=Role.MANAGEMENT)
-Token.objects.create(user=user, key="{"f" * 40}")
+grant_role(user=user, role=Role.CATALOGUE_MANAGER)
+station = DutyStation.objects.create(
+    code="FLT", name="Fault station", country="KE", timezone="Africa/Nairobi",
+    working_hours={{}}, working_day_hours=8, verification="test",
+)
+provider = ServiceProvider.objects.create(
+    code="FAULT", name="Fault provider", kind="regional_service_centre", duty_station=station
+)
+IntegrationToken.objects.create(
+    name="fault", user=user, scope="read_only", provider=provider, prefix="sp_fault000",
+    digest=token_digest("{TOKEN}"), expires_at=timezone.now() + dt.timedelta(days=1),
+)
 """
-TOKEN = "f" * 40
 
 
 @pytest.fixture
@@ -112,7 +128,7 @@ class Visitor:
         return self.request("/catalogue/")
 
     def api(self):
-        return self.request("/api/v1/services/", headers={"Authorization": f"Token {TOKEN}"})
+        return self.request("/api/v1/services/", headers={"Authorization": f"Bearer {TOKEN}"})
 
     def both_at_once(self, times: int) -> list:
         """Pages and API calls in parallel, enough to reach every server thread."""

@@ -1,5 +1,8 @@
+import datetime as dt
+
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.services import grant_role, upsert_user
@@ -9,6 +12,9 @@ from demo.capacities import seed_demo_capacities
 from demo.cost_recovery import seed_demo_cost_recovery
 from demo.designations import seed_demo_designations
 from demo.survey import seed_demo_survey
+from integrations.choices import TokenScope
+from integrations.selectors import token_queryset
+from integrations.services import token_create, token_revoke
 from providers.models import ServiceProvider
 
 # Note: a published demo password by design; demo users are labelled everywhere.
@@ -54,11 +60,7 @@ class Command(BaseCommand):
                 email=f"{username}@demo.invalid",
             )
             grant_role(user=user, role=role, provider=provider, client=client, is_demo=True)
-            extra = ""
-            if role == Role.INTEGRATION:
-                token, _ = Token.objects.get_or_create(user=user)
-                extra = f"  API token: {token.key}"
-            rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
+            rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}")
         summary = seed_demo_activity()
         summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
         summary += " " + seed_demo_cost_recovery()
@@ -67,3 +69,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo activity: {summary}")
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
+        self.stdout.write(f"Demo integration token (UNON records): {_demo_token()}")
+
+
+DEMO_TOKEN_NAME = "UNON ERP (demo)"  # noqa: S105 (a name, not a secret)
+
+
+def _demo_token() -> str:
+    """A new records-write token for UNON, made by its demo provider manager; the one an
+    earlier run made is revoked (only a digest is kept, so it cannot be shown again)."""
+    manager = get_user_model().objects.get(username="demo-manager-unon")
+    for old in token_queryset(user=manager).filter(name=DEMO_TOKEN_NAME, revoked_at=None):
+        token_revoke(token=old, user=manager)
+    _token, clear = token_create(
+        user=manager,
+        name=DEMO_TOKEN_NAME,
+        scope=TokenScope.RECORDS_WRITE,
+        provider=ServiceProvider.objects.get(code="UNON"),
+        expires_at=timezone.now() + dt.timedelta(days=90),
+    )
+    return clear
