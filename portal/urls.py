@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("surveys.api.urls")),
     path("", include("cost_recovery.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("network.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin.site.urls),
     # Probes and metrics (no sign-in; /metrics for its token or networks only).
     path("", include("ops.urls")),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "demo",
     "ops",
+    "network",
 ]
 
 MIDDLEWARE = [
