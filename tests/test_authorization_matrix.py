@@ -159,6 +159,12 @@ MATRIX = [
     E("accounts:time-zone", "POST", "/account/time-zone/", ok=SESSION, data={"timezone": "Asia/Kuwait"}),
     E("accounts:time-zone", "POST", "/account/time-zone/", bad=SESSION, data={"timezone": "Mars/Olympus"}),
     E("audit:auditentry-list", "GET", "/audit/", ok=GLOBAL),
+    # The support network: the advisor for central roles and a client's own focal points
+    # (UserScope.may_seek_designation_advice_for); the map for central roles.
+    E("network:designation-advisor", "GET", "/network/advisor/", ok=GLOBAL | {CLIENT_A, CLIENT_B}),
+    E("network:designation-advisor", "GET", "/network/advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
+    E("network:designation-advisor", "GET", "/network/advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
+    E("network:network-map", "GET", "/network/map/", ok=GLOBAL),
     # Probes and metrics: no sign-in; /metrics only with its token or from its networks
     # (the test settings set neither: tests/ops/test_metrics.py grants them).
     E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
@@ -196,6 +202,9 @@ MATRIX = [
     ],
     E("core-api:calendar-overlap", "GET", "/api/v1/calendar-overlap/?a=KWI&b=NBO&week=2026-W10", ok=SIGNED_IN),
     E("audit-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=NOPE", bad=GLOBAL | {CLIENT_A, CLIENT_B}),
     E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
     # API: service records and imports
     E("records-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),
