@@ -5,6 +5,7 @@ from django import forms
 from catalogue.models import FunctionalArea, Service
 from clients.models import ClientEntity
 from core.clock import ClockError, iso_week_bounds
+from core.models import HOLIDAY_YEARS
 
 
 class _CodeField(forms.ModelChoiceField):
@@ -46,9 +47,13 @@ class AdvisorForm(forms.Form):
         week = self.cleaned_data.get("week") or ""
         if week:
             try:
-                iso_week_bounds(week)
+                start, _end = iso_week_bounds(week)
             except ClockError as exc:
                 raise forms.ValidationError(str(exc).removeprefix("week: ")) from None
+            first, last = HOLIDAY_YEARS
+            if not first <= start.year <= last:
+                # The calendars hold holidays for these years only (as records do).
+                raise forms.ValidationError(f"Choose a week between {first} and {last}.")
         return week
 
 

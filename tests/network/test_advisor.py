@@ -169,6 +169,8 @@ class TestApi:
              "no week 99"),
             ({"client": "TST-CLIENT-N", "service": "TST-SVC-N", "week": "last"}, "week",
              "YYYY-Www"),
+            ({"client": "TST-CLIENT-N", "service": "TST-SVC-N", "week": "9999-W01"}, "week",
+             "between 1990 and 2100"),
             ({"client": "A\x00B", "service": "TST-SVC-N"}, "client", "No client entity"),
             ({"client": "X" * 500, "service": "TST-SVC-N"}, "client", "No client entity"),
             ({"client": "TST-CLIENT-N", "service": "TST-SVC-N", "sort": "cost"}, "sort",
