@@ -319,6 +319,25 @@ class UserScope:
             or provider_id in self.provider_ids
         )
 
+    # --- the support network (DOMAIN §9) --------------------------------------------------
+
+    @property
+    def seeks_designation_advice(self) -> bool:
+        """The designation advisor: catalogue managers, management and client focal points
+        (for their own entities: ``may_seek_designation_advice_for``)."""
+        return self.sees_everything or bool(self.focal_point_client_ids)
+
+    def may_seek_designation_advice_for(self, client_id: int) -> bool:
+        """Ranking the providers of a service for this client entity: global roles, and the
+        entity's own focal points."""
+        return self.sees_everything or client_id in self.focal_point_client_ids
+
+    @property
+    def reads_network_map(self) -> bool:
+        """The network map (every provider's attainment, every designation): the central
+        roles."""
+        return self.sees_everything
+
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with
         ``None``, of all the providers they may: every one for global roles, their own

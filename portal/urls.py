@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("capacities.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("network.api.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("integration-tokens/", include("integrations.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin.site.urls),
     # Probes and metrics (no sign-in; /metrics for its token or networks only).
     path("", include("ops.urls")),

@@ -177,6 +177,13 @@ MATRIX = [
     E("integrations-api:integrationtoken-list", "POST", "/api/v1/integration-tokens/", bad=ISSUERS),
     E("integrations-api:integrationtoken-detail", "GET", "/api/v1/integration-tokens/{token_p}/", ok={MANAGER_P}, hidden={CATALOGUE}),
     E("integrations-api:integrationtoken-revoke", "POST", "/api/v1/integration-tokens/{token_p}/revoke/", ok={MANAGER_P}, hidden={CATALOGUE}),
+
+    # The support network: the advisor for central roles and a client's own focal points
+    # (UserScope.may_seek_designation_advice_for); the map for central roles.
+    E("network:designation-advisor", "GET", "/network/advisor/", ok=GLOBAL | {CLIENT_A, CLIENT_B}),
+    E("network:designation-advisor", "GET", "/network/advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
+    E("network:designation-advisor", "GET", "/network/advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
+    E("network:network-map", "GET", "/network/map/", ok=GLOBAL),
     # Probes and metrics: no sign-in; /metrics only with its token or from its networks
     # (the test settings set neither: tests/ops/test_metrics.py grants them).
     E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
@@ -232,6 +239,9 @@ MATRIX = [
     E("catalogue-api:designation-end", "POST", "/api/v1/designations/{designation_b}/end/", ok=CURATOR, data={"valid_to": "2031-12-31", "reason": "Closing."}),
     E("core-api:calendar-overlap", "GET", "/api/v1/calendar-overlap/?a=KWI&b=NBO&week=2026-W10", ok=SIGNED_IN),
     E("audit-api:auditentry-list", "GET", "/api/v1/audit/", ok=GLOBAL),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
+    E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=NOPE", bad=GLOBAL | {CLIENT_A, CLIENT_B}),
     E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
     # API: service records and imports
     E("records-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "audit",
     "demo",
     "ops",
+    "network",
 ]
 
 MIDDLEWARE = [

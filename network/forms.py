@@ -1,0 +1,63 @@
+"""The advisor's and the map's choices, shared by the pages and the API (one validation)."""
+
+from django import forms
+
+from catalogue.models import FunctionalArea, Service
+from clients.models import ClientEntity
+from core.clock import ClockError, iso_week_bounds
+from core.models import HOLIDAY_YEARS
+
+
+class _CodeField(forms.ModelChoiceField):
+    """A choice by code; anything that cannot be a code is "no such code", never an error
+    of the database (NUL, overlong)."""
+
+    def __init__(self, queryset, what: str, **kwargs):
+        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
+        self.error_messages["invalid_choice"] = f"No {what} with this code."
+        self.label_from_instance = lambda obj: f"{obj.code} – {obj.name}"
+
+    def to_python(self, value):
+        if isinstance(value, str) and ("\x00" in value or len(value) > 64):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return super().to_python(value)
+
+
+class AdvisorForm(forms.Form):
+    """A client entity and a catalogue service (by code), and optionally the reference week
+    of the working-hours overlap (``YYYY-Www``; by default the last complete week)."""
+
+    client = _CodeField(
+        ClientEntity.objects.select_related("duty_station").order_by("code"), "client entity"
+    )
+    service = _CodeField(Service.objects.order_by("code"), "service")
+    week = forms.CharField(
+        required=False, max_length=8, label="Reference week (YYYY-Www)", strip=True
+    )
+
+    def __init__(self, *args, own_clients=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own_clients is not None:
+            # Only what the user may ask for is offered; another code is refused by scope.
+            self.fields["client"].widget.choices = [("", "---------")] + [
+                (c.code, f"{c.code} – {c.name}") for c in own_clients
+            ]
+
+    def clean_week(self):
+        week = self.cleaned_data.get("week") or ""
+        if week:
+            try:
+                start, _end = iso_week_bounds(week)
+            except ClockError as exc:
+                raise forms.ValidationError(str(exc).removeprefix("week: ")) from None
+            first, last = HOLIDAY_YEARS
+            if not first <= start.year <= last:
+                # The calendars hold holidays for these years only (as records do).
+                raise forms.ValidationError(f"Choose a week between {first} and {last}.")
+        return week
+
+
+class MapForm(forms.Form):
+    """The map's filter: a functional area (by code), or every area."""
+
+    area = _CodeField(FunctionalArea.objects.order_by("code"), "functional area", required=False)
