@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("compliance.api.urls")),
     path("", include("surveys.api.urls")),
     path("", include("cost_recovery.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("", include("audit.api.urls")),
 ]
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("surveys/", include("surveys.urls")),
     path("cost-recovery/", include("cost_recovery.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),

@@ -26,3 +26,10 @@ DASHBOARD_CACHE_SECONDS = 0
 # Metrics: nobody, whatever the environment says (tests/ops/ grant access where they test it).
 PORTAL_METRICS_TOKEN = ""
 PORTAL_METRICS_NETWORKS = []
+# Webhooks: deliveries never leave this machine, whatever a test's subscription says, and
+# may reach it (https only: tests/webhooks/ run a receiver on 127.0.0.1 and allow http for
+# it; tests/webhooks/test_safety.py judges addresses as production does).
+WEBHOOK_ONLY_NETWORKS = ["127.0.0.0/8", "::1/128"]
+WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+WEBHOOK_ALLOW_HTTP = False
+WEBHOOK_TIMEOUT_SECONDS = 2.0
