@@ -42,6 +42,7 @@ from surveys.services import AnswerInput, answer_submit, campaign_create, campai
 from tests.factories import user_with_role
 from tests.records.factories import import_csv
 from tests.sla.factories import line, sla_approve, sla_create, sla_submit
+from tests.webhooks.factories import DeliveryFactory, SubscriptionFactory
 
 # The roles, by the organisation they act for: P = UNON, Q = KJSO (providers),
 # A = UNEP, B = UNAMA (client entities; P serves A and Q serves B).
@@ -72,6 +73,10 @@ SEES_P_PAGES = GLOBAL | P_PAGES | {CLIENT_A}  # a provider's pages: P's people, 
 SEES_Q_PAGES = GLOBAL | {STAFF_Q, CLIENT_B}
 ONLY_A = frozenset({CLIENT_A})  # a client A user's own survey answer: nobody else reads it
 RATE_KEEPERS_P = frozenset({CATALOGUE, MANAGER_P})  # P's rates: its managers, catalogue managers
+# Webhooks: kept by an organisation's managers (provider managers, client focal points)
+# and catalogue managers; another organisation's subscription is a 404 to the other keepers.
+HOOK_KEEPERS = frozenset({CATALOGUE, MANAGER_P, CLIENT_A, CLIENT_B})
+HOOKS_P, HOOKS_B = frozenset({CATALOGUE, MANAGER_P}), frozenset({CATALOGUE, CLIENT_B})
 
 
 @dataclass(frozen=True)
@@ -304,6 +309,28 @@ MATRIX = [
     E("cost_recovery-api:statement-acknowledge", "POST", "/api/v1/statements/acknowledge/", ok=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),
     E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", ok=ONLY_A, hidden={CLIENT_B}, data={**STATEMENT_PA, "comment": "Two pages missing."}),
     E("cost_recovery-api:statement-dispute", "POST", "/api/v1/statements/dispute/", bad=ONLY_A, hidden={CLIENT_B}, data=STATEMENT_PA),  # no comment
+    E("webhooks:subscription-list", "GET", "/webhooks/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks:subscription-create", "GET", "/webhooks/new/", ok=HOOK_KEEPERS),
+    E("webhooks:subscription-create", "POST", "/webhooks/new/", bad=HOOK_KEEPERS, data={}),
+    E("webhooks:subscription-edit", "GET", "/webhooks/{hook_p}/edit/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:subscription-edit", "POST", "/webhooks/{hook_p}/edit/", bad=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks:subscription-edit", "GET", "/webhooks/{hook_b}/edit/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks:subscription-delete", "POST", "/webhooks/{hook_p}/delete/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:delivery-list", "GET", "/webhooks/deliveries/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks:delivery-detail", "GET", "/webhooks/deliveries/{delivery_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:delivery-detail", "GET", "/webhooks/deliveries/{delivery_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks:delivery-redeliver", "POST", "/webhooks/deliveries/{delivery_p}/redeliver/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:subscription-list", "GET", "/api/v1/webhook-subscriptions/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks-api:subscription-list", "POST", "/api/v1/webhook-subscriptions/", bad=HOOK_KEEPERS, data={}),
+    E("webhooks-api:subscription-detail", "GET", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:subscription-detail", "GET", "/api/v1/webhook-subscriptions/{hook_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks-api:subscription-detail", "PUT", "/api/v1/webhook-subscriptions/{hook_p}/", bad=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks-api:subscription-detail", "PATCH", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks-api:subscription-detail", "DELETE", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:delivery-list", "GET", "/api/v1/webhook-deliveries/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks-api:delivery-detail", "GET", "/api/v1/webhook-deliveries/{delivery_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:delivery-detail", "GET", "/api/v1/webhook-deliveries/{delivery_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks-api:delivery-redeliver", "POST", "/api/v1/webhook-deliveries/{delivery_p}/redeliver/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
 ]
 # fmt: on
 
@@ -380,6 +407,7 @@ def _build_world():
     notify(users=[users[STAFF_Q]], verb="test", title="For staff of Q only")
     statement_issue(user=users[MANAGER_P], provider=unon, client=unep, month=dt.date(2026, 2, 1))
     surveyed = _build_surveys(users, unon, kjso, unep, unama)
+    hooks = _build_webhooks(unon, unama)
     objects = {
         **imports,
         "record_pa": ServiceRecord.objects.get(external_ref="N-1").pk,
@@ -408,8 +436,21 @@ def _build_world():
         "rate_p": Rate.objects.get(offering__provider=unon, offering__service__code="CONF-DOC").pk,
         "rate_q": Rate.objects.get(offering__provider=kjso, offering__service__code="PAY-OFF").pk,
         **surveyed,
+        **hooks,
     }
     return users, objects
+
+
+def _build_webhooks(unon, unama) -> dict:
+    """A webhook of P and one of B, each with a failed delivery (redeliverable)."""
+    hook_p = SubscriptionFactory(provider=unon)
+    hook_b = SubscriptionFactory(provider=None, client=unama)
+    return {
+        "hook_p": hook_p.pk,
+        "hook_b": hook_b.pk,
+        "delivery_p": DeliveryFactory(subscription=hook_p, status="failed").pk,
+        "delivery_b": DeliveryFactory(subscription=hook_b, status="failed").pk,
+    }
 
 
 def _build_surveys(users, unon, kjso, unep, unama) -> dict:
