@@ -43,6 +43,7 @@ from surveys.services import AnswerInput, answer_submit, campaign_create, campai
 from tests.factories import UserFactory, user_with_role
 from tests.records.factories import import_csv
 from tests.sla.factories import line, sla_approve, sla_create, sla_submit
+from tests.webhooks.factories import DeliveryFactory, SubscriptionFactory
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 WRITES = ("post", "put", "patch")
@@ -128,6 +129,8 @@ def _build_world():
     answer_submit(
         user=writer, campaign=campaign, offering=offering, data=AnswerInput(4, 4, 4, 4, 4, "")
     )
+    hook = SubscriptionFactory(provider=unon, url="https://127.0.0.1:8443/hooks")
+    DeliveryFactory(subscription=hook, status="failed")
     return writer
 
 

@@ -95,10 +95,15 @@ def refusal(address) -> str | None:
     return None
 
 
+def lookup(host: str, port: int) -> list:
+    """The system resolver's answer (its own function, so tests can stand in for DNS)."""
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+
+
 def resolve(host: str, port: int) -> list:
     """Every address ``host`` resolves to (an address literal is itself)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup(host, port)
     except (socket.gaierror, UnicodeError, OSError):
         raise UnsafeUrl(f"The host {host} cannot be resolved.") from None
     addresses = []

@@ -20,7 +20,7 @@ PUBLIC = "93.184.215.14"
 def resolving_to(*addresses):
     """``socket.getaddrinfo`` answering every name with ``addresses``."""
 
-    def answer(host, port, *args, **kwargs):
+    def answer(host, port):
         family = {True: socket.AF_INET6, False: socket.AF_INET}
         return [
             (
@@ -33,7 +33,7 @@ def resolving_to(*addresses):
             for a in addresses
         ]
 
-    return mock.patch("webhooks.safety.socket.getaddrinfo", side_effect=answer)
+    return mock.patch("webhooks.safety.lookup", side_effect=answer)
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +90,7 @@ def test_every_address_a_name_resolves_to_must_be_public():
 
 def test_a_name_that_does_not_resolve_is_refused():
     with (
-        mock.patch("webhooks.safety.socket.getaddrinfo", side_effect=socket.gaierror("no")),
+        mock.patch("webhooks.safety.lookup", side_effect=socket.gaierror("no")),
         pytest.raises(UnsafeUrl, match="cannot be resolved"),
     ):
         check_url("https://nowhere.invalid/hook")
