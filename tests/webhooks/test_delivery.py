@@ -199,3 +199,18 @@ class TestRedelivery:
         assert first["headers"]["webhook-id"] == second["headers"]["webhook-id"]
         assert first["body"] == second["body"]
         verify(subscription.secret, second["headers"], second["body"])
+
+
+def test_the_documented_verification_accepts_a_real_delivery(receiver):
+    """The receiver's example in docs/webhooks.md verifies what the portal sends."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 (our own documentation's example)
+    subscription = SubscriptionFactory(url=receiver.url)
+    _deliver(_emit(subscription))
+    got = receiver.received[0]
+    assert namespace["verify"](subscription.secret, got["headers"], got["body"])
+    assert not namespace["verify"](subscription.secret, got["headers"], got["body"] + b"x")
