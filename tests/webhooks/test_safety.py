@@ -64,7 +64,7 @@ def no_connection():
         ("https://192.168.1.10/hook", "private"),
         ("https://100.64.0.1/hook", "not a public"),
         ("https://[::ffff:127.0.0.1]/hook", "loopback"),
-        ("https://2130706433/hook", "loopback"),  # 127.0.0.1 written as a number
+        ("https://2130706433/hook", "loopback|cannot be resolved"),  # 127.0.0.1 as a number
     ],
 )
 def test_internal_addresses_are_refused(url, reason):
