@@ -338,6 +338,30 @@ class UserScope:
         roles."""
         return self.sees_everything
 
+    # --- webhooks ------------------------------------------------------------------------
+
+    @property
+    def manages_webhooks(self) -> bool:
+        """Whether the user keeps the webhook subscriptions of some organisation: catalogue
+        managers (every one), provider managers (their providers), client focal points
+        (their entities)."""
+        return (
+            self.is_catalogue_manager
+            or bool(self.managed_provider_ids)
+            or bool(self.focal_point_client_ids)
+        )
+
+    def may_manage_webhooks_of(
+        self, *, provider_id: int | None = None, client_id: int | None = None
+    ) -> bool:
+        """Whether the user may add, change, remove or read the webhook subscriptions (and
+        their deliveries) of this provider or this client entity."""
+        if self.is_catalogue_manager:
+            return True
+        if provider_id is not None:
+            return provider_id in self.managed_provider_ids
+        return client_id is not None and client_id in self.focal_point_client_ids
+
     def may_compute_for(self, provider_id: int | None) -> bool:
         """Whether the user may ask for a compliance computation of one provider (or, with
         ``None``, of all the providers they may: every one for global roles, their own

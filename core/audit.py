@@ -68,6 +68,15 @@ NOT_AUDITED: dict[str, str] = {
         "An import's report of its rejected rows, written in bulk; the import itself is "
         "audited and counts them."
     ),
+    "webhooks.delivery": (
+        "A log of what was sent where, written by the delivery tasks at every attempt; "
+        "the subscription it follows is audited, and a redelivery by hand records "
+        "webhooks.redelivered."
+    ),
+    "webhooks.deliveryattempt": (
+        "A log of each HTTP attempt (status, time, the start of the answer), written by "
+        "the delivery tasks: a log of a log."
+    ),
     # Third-party models.
     "admin.logentry": (
         "The admin's own log of what was done through it; those writes are audited on "
@@ -114,7 +123,11 @@ ANONYMOUS: dict[str, str] = {
 }
 
 # Values never written to the trail ("(changed)" stands in): by model label, "*" for any.
-SECRET_FIELDS = {"*": {"password"}, "integrations.integrationtoken": {"digest"}}
+SECRET_FIELDS = {
+    "*": {"password"},
+    "integrations.integrationtoken": {"digest"},
+    "webhooks.subscription": {"secret"},
+}
 # Models whose primary key is a secret: their entries name the object by this field.
 NAMED_BY: dict[str, str] = {}
 IGNORED_FIELDS = {"last_login"}  # a sign-in is not a change of the account

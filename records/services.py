@@ -39,7 +39,7 @@ from .models import (
     ServiceRecord,
 )
 from .selectors import current_month_anywhere, months_since
-from .signals import import_step_finished
+from .signals import import_finished, import_step_finished
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 5000
@@ -372,11 +372,19 @@ def record_import_not_started(*, record_import_id: int) -> RecordImport:
     return record_import
 
 
+ENDED = frozenset({ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED})
+
+
 def _finish(record_import: RecordImport, *, finished: bool = True, **fields) -> RecordImport:
     if finished:
         fields["finished_at"] = timezone.now()
     RecordImport.objects.filter(pk=record_import.pk).update(**fields)
     record_import.refresh_from_db()
+    if fields.get("status") in ENDED:
+        ended = record_import
+        transaction.on_commit(
+            lambda: import_finished.send(sender=RecordImport, record_import=ended)
+        )
     return record_import
 
 

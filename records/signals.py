@@ -12,3 +12,8 @@ records_changed = Signal()
 # with ``record_import``, ``rows`` and ``seconds`` (the time the step took, without the
 # wait for a confirmation in between): the ops app measures import throughput with it.
 import_step_finished = Signal()
+
+# Sent (sender: RecordImport, record_import=the import) once the transaction that brought
+# an import to its end (done, rejected or failed) has committed: the webhooks app tells
+# the provider's subscribers.
+import_finished = Signal()

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # supersedes stops counting from its start), or terminated. The records app marks those
 # months for the compliance engine.
 sla_in_force_changed = Signal()
+
+# Sent (sender: Sla, sla=the version, previous=its former status) once the transaction
+# that changed a version's status has committed (submitted, signed into approved,
+# returned, activated, superseded, terminated, expired): the webhooks app tells the
+# parties' subscribers.
+sla_status_changed = Signal()

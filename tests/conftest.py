@@ -82,3 +82,26 @@ def celery_db_workers(transactional_db, redis_url):
 def celery_db_worker(celery_db_workers):
     """One real worker on the test database."""
     return celery_db_workers.spawn()
+
+
+@pytest.fixture(autouse=True)
+def webhook_names_stay_local(monkeypatch):
+    """A webhook's host name is never looked up in the machine's DNS during tests (the API
+    fuzzing makes up URLs): address literals and localhost resolve as usual, any other
+    name does not resolve (tests that need one stand in for ``webhooks.safety.lookup``)."""
+    import ipaddress
+    import socket
+
+    from webhooks import safety
+
+    real = safety.lookup
+
+    def local_only(host, port):
+        try:
+            ipaddress.ip_address(str(host).strip("[]"))
+        except ValueError:
+            if host != "localhost":
+                raise socket.gaierror(socket.EAI_NONAME, "not looked up in tests") from None
+        return real(host, port)
+
+    monkeypatch.setattr(safety, "lookup", local_only)

@@ -44,6 +44,7 @@ from tests.factories import UserFactory, user_with_role
 from tests.integrations.factories import issue_token
 from tests.records.factories import import_csv
 from tests.sla.factories import line, sla_approve, sla_create, sla_submit
+from tests.webhooks.factories import DeliveryFactory, SubscriptionFactory
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 WRITES = ("post", "put", "patch")
@@ -140,6 +141,8 @@ def _build_world():
         user=writer, campaign=campaign, offering=offering, data=AnswerInput(4, 4, 4, 4, 4, "")
     )
     issue_token(user=writer, provider=unon)
+    hook = SubscriptionFactory(provider=unon, url="https://127.0.0.1:8443/hooks")
+    DeliveryFactory(subscription=hook, status="failed")
     return writer
 
 

@@ -45,6 +45,7 @@ from tests.factories import user_with_role
 from tests.integrations.factories import issue_token
 from tests.records.factories import import_csv
 from tests.sla.factories import line, sla_approve, sla_create, sla_submit
+from tests.webhooks.factories import DeliveryFactory, SubscriptionFactory
 
 # The roles, by the organisation they act for: P = UNON, Q = KJSO (providers),
 # A = UNEP, B = UNAMA (client entities; P serves A and Q serves B).
@@ -81,6 +82,10 @@ SEES_CAPACITY_B = GLOBAL | {CLIENT_B, STAFF_Q}  # B's, served by Q
 REQUESTERS = frozenset({CLIENT_A, CLIENT_B, CATALOGUE})  # designations: focal points, curators
 WITHDRAWS_PA = frozenset({CLIENT_A, CATALOGUE})  # A's pending request
 ISSUERS = frozenset({CATALOGUE, MANAGER_P})  # integration tokens, signed in
+# Webhooks: kept by an organisation's managers (provider managers, client focal points)
+# and catalogue managers; another organisation's subscription is a 404 to the other keepers.
+HOOK_KEEPERS = frozenset({CATALOGUE, MANAGER_P, CLIENT_A, CLIENT_B})
+HOOKS_P, HOOKS_B = frozenset({CATALOGUE, MANAGER_P}), frozenset({CATALOGUE, CLIENT_B})
 
 
 @dataclass(frozen=True)
@@ -376,6 +381,29 @@ MATRIX = [
     E("capacities-api:duplication-local-sharing", "GET", "/api/v1/duplication/local-sharing/", ok=GLOBAL),
     E("capacities-api:duplication-consolidation", "GET", "/api/v1/duplication/consolidation/", ok=GLOBAL),
     E("capacities-api:duplication-hardship", "GET", "/api/v1/duplication/hardship/", ok=GLOBAL),
+
+    E("webhooks:subscription-list", "GET", "/webhooks/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks:subscription-create", "GET", "/webhooks/new/", ok=HOOK_KEEPERS),
+    E("webhooks:subscription-create", "POST", "/webhooks/new/", bad=HOOK_KEEPERS, data={}),
+    E("webhooks:subscription-edit", "GET", "/webhooks/{hook_p}/edit/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:subscription-edit", "POST", "/webhooks/{hook_p}/edit/", bad=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks:subscription-edit", "GET", "/webhooks/{hook_b}/edit/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks:subscription-delete", "POST", "/webhooks/{hook_p}/delete/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:delivery-list", "GET", "/webhooks/deliveries/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks:delivery-detail", "GET", "/webhooks/deliveries/{delivery_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks:delivery-detail", "GET", "/webhooks/deliveries/{delivery_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks:delivery-redeliver", "POST", "/webhooks/deliveries/{delivery_p}/redeliver/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:subscription-list", "GET", "/api/v1/webhook-subscriptions/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks-api:subscription-list", "POST", "/api/v1/webhook-subscriptions/", bad=HOOK_KEEPERS, data={}),
+    E("webhooks-api:subscription-detail", "GET", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:subscription-detail", "GET", "/api/v1/webhook-subscriptions/{hook_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks-api:subscription-detail", "PUT", "/api/v1/webhook-subscriptions/{hook_p}/", bad=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks-api:subscription-detail", "PATCH", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P, data={}),
+    E("webhooks-api:subscription-detail", "DELETE", "/api/v1/webhook-subscriptions/{hook_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:delivery-list", "GET", "/api/v1/webhook-deliveries/", ok=HOOK_KEEPERS),  # rows scoped
+    E("webhooks-api:delivery-detail", "GET", "/api/v1/webhook-deliveries/{delivery_p}/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
+    E("webhooks-api:delivery-detail", "GET", "/api/v1/webhook-deliveries/{delivery_b}/", ok=HOOKS_B, hidden=HOOK_KEEPERS - HOOKS_B),
+    E("webhooks-api:delivery-redeliver", "POST", "/api/v1/webhook-deliveries/{delivery_p}/redeliver/", ok=HOOKS_P, hidden=HOOK_KEEPERS - HOOKS_P),
 ]
 # fmt: on
 
@@ -450,6 +478,7 @@ def _build_world():
     statement_issue(user=users[MANAGER_P], provider=unon, client=unep, month=dt.date(2026, 2, 1))
     surveyed = _build_surveys(users, unon, kjso, unep, unama)
     capacities = _build_capacities(unep, unama, kjso)
+    hooks = _build_webhooks(unon, unama)
     objects = {
         **imports,
         "record_pa": ServiceRecord.objects.get(external_ref="N-1").pk,
@@ -487,6 +516,7 @@ def _build_world():
         "token_p": issue_token(user=users[MANAGER_P], provider=unon)[0].pk,
         **surveyed,
         **capacities,
+        **hooks,
     }
     return users, objects
 
@@ -504,6 +534,18 @@ def _build_capacities(unep, unama, kjso) -> dict:
         client=unama, duty_station=station(code="KBL"), area=area, served_by=kjso
     )
     return {"capacity_a": own.pk, "capacity_b": served.pk}
+
+
+def _build_webhooks(unon, unama) -> dict:
+    """A webhook of P and one of B, each with a failed delivery (redeliverable)."""
+    hook_p = SubscriptionFactory(provider=unon)
+    hook_b = SubscriptionFactory(provider=None, client=unama)
+    return {
+        "hook_p": hook_p.pk,
+        "hook_b": hook_b.pk,
+        "delivery_p": DeliveryFactory(subscription=hook_p, status="failed").pk,
+        "delivery_b": DeliveryFactory(subscription=hook_b, status="failed").pk,
+    }
 
 
 def _build_surveys(users, unon, kjso, unep, unama) -> dict:

@@ -21,6 +21,7 @@ from records.models import PendingCompliance
 
 from ..choices import RunStatus
 from ..models import ComplianceRun
+from ..signals import compliance_computed
 from .breaches import _notify_breaches
 from .results import _compute
 from .shards import provider_batches
@@ -114,5 +115,8 @@ def compute_shards(
             (run, {"period": f"{run.period:%Y-%m}", "rows_written": run.rows_written})
             for run in runs
         ],
+    )
+    transaction.on_commit(
+        lambda: compliance_computed.send(sender=ComplianceRun, runs=runs, breached=breaches)
     )
     return runs

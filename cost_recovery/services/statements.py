@@ -19,6 +19,7 @@ from providers.models import ServiceProvider
 from ..choices import StatementStatus
 from ..models import Statement, StatementLine
 from ..selectors.statements import current_month, month_has_ended, statement_for
+from ..signals import statement_issued
 from .rates import CostRecoveryPermissionDenied
 
 COMMENT_MAX = 4000
@@ -126,6 +127,7 @@ def statement_issue(
         ),
         url=statement_url(statement),
     )
+    transaction.on_commit(lambda: statement_issued.send(sender=Statement, statement=statement))
     return statement
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "demo",
     "ops",
     "network",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "ProviderKindEnum": "providers.choices.ProviderKind",
         "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
         "TokenScopeEnum": "integrations.choices.TokenScope",
+        "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
+        "WebhookEventTypeEnum": "webhooks.choices.EventType",
     },
 }
 
@@ -302,7 +305,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.compute_recent",
         "schedule": crontab(hour=1, minute=0),
     },
+    "webhooks-due": {"task": "webhooks.deliver_due", "schedule": 60.0},
 }
+
+# Webhooks (webhooks/, docs/webhooks.md): subscribers' URLs must be https and resolve to
+# public addresses only. WEBHOOK_ALLOW_HTTP lets plain http through (local receivers,
+# tests); WEBHOOK_ALLOWED_NETWORKS (CIDR) lets private or loopback addresses through (a
+# receiver inside the organisation's network); WEBHOOK_ONLY_NETWORKS, when set, is the
+# only place deliveries may go. Each attempt waits WEBHOOK_TIMEOUT_SECONDS at most to
+# connect and for each read; failed ones are tried again after WEBHOOK_RETRY_BASE_SECONDS,
+# four times longer each time (at most WEBHOOK_RETRY_MAX_SECONDS), WEBHOOK_MAX_ATTEMPTS
+# attempts in all (by default about 15 hours).
+WEBHOOK_ALLOW_HTTP = env.bool("PORTAL_WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOWED_NETWORKS = env.list("PORTAL_WEBHOOK_ALLOWED_NETWORKS", default=[])
+WEBHOOK_ONLY_NETWORKS = env.list("PORTAL_WEBHOOK_ONLY_NETWORKS", default=[])
+WEBHOOK_TIMEOUT_SECONDS = env.float("PORTAL_WEBHOOK_TIMEOUT_SECONDS", default=15.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("PORTAL_WEBHOOK_RETRY_BASE_SECONDS", default=10)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("PORTAL_WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("PORTAL_WEBHOOK_MAX_ATTEMPTS", default=8)
 
 # Beat's scheduler records each run of its loop for the readiness probe (ops/heartbeats.py),
 # and its loop runs at least this often (seconds).

@@ -36,3 +36,11 @@ CACHES = {
 }
 # Tests that count requests set their own rate.
 PORTAL_TOKEN_RATE = "100000/minute"  # noqa: S105 (a rate, not a secret)
+
+# Webhooks: deliveries never leave this machine, whatever a test's subscription says, and
+# may reach it (https only: tests/webhooks/ run a receiver on 127.0.0.1 and allow http for
+# it; tests/webhooks/test_safety.py judges addresses as production does).
+WEBHOOK_ONLY_NETWORKS = ["127.0.0.0/8", "::1/128"]
+WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+WEBHOOK_ALLOW_HTTP = False
+WEBHOOK_TIMEOUT_SECONDS = 2.0

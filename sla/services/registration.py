@@ -12,6 +12,7 @@ from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
 
 from ..models import Agreement, Sla, SlaTemplate
+from ..signals import sla_status_changed
 from .permissions import require_action
 from .targets import (
     LineInput,
@@ -25,11 +26,19 @@ from .targets import (
 
 
 def save_sla(sla: Sla, user, reason: str, **fields) -> Sla:
+    previous = sla.status if sla.pk else None
     for name, value in fields.items():
         setattr(sla, name, value)
     sla._history_user = user
     sla._change_reason = reason
     sla.save()
+    if previous is not None and sla.status != previous:
+        changed, status = sla, sla.status
+        transaction.on_commit(
+            lambda: sla_status_changed.send(
+                sender=Sla, sla=changed, previous=previous, status=status
+            )
+        )
     return sla
 
 
