@@ -199,7 +199,7 @@ def measure(
     with override_settings(DASHBOARD_CACHE_SECONDS=seconds):
         cache.clear()
         for audience, label, url in pages(context):
-            if only and only not in label:
+            if only and not any(part in label for part in only.split(",")):
                 continue
             client = clients[audience]
             counts = set()
@@ -267,7 +267,11 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the data already in the database, if any"
     )
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
-    parser.add_argument("--only", default="", help="measure the pages whose label has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the pages whose label has one of these (comma-separated)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="profile the pages (cProfile) instead of timing"
     )
