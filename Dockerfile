@@ -15,6 +15,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build CELERY_BROKER_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
+# The media volume starts as a copy of this directory, so the portal user can write it.
+RUN mkdir -p /app/media && chown portal:portal /app/media
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000"]

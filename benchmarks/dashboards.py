@@ -33,9 +33,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-GOAL_P95_MS = 300.0
+
+def _compliance_benchmark():
+    """benchmarks/compliance.py, loaded under a name of its own: on the path as
+    ``compliance`` it would hide the portal's ``compliance`` app."""
+    import importlib.util
+
+    name = "compliance_benchmark"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "compliance.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+# Issue 21: every dashboard computed from scratch p95 <= 250 ms at 1M records; the list
+# pages (catalogue, records, compliance, SLAs) p50 <= 60 ms of server time.
+GOAL_P95_MS = 250.0
+GOAL_LIST_P50_MS = 60.0
 
 
 def say(message: str) -> None:
@@ -51,7 +68,7 @@ def data_present() -> bool:
 
 def build_data(url: str, name: str, records: int, seed: int) -> None:
     """The compliance benchmark's data set, then every shard computed once."""
-    import compliance as compliance_bench  # benchmarks/compliance.py
+    compliance_bench = _compliance_benchmark()
     from compliance.engine import compute_provider_month, shards_to_compute
     from records.models import PendingCompliance
 
@@ -130,6 +147,14 @@ def pages(context: dict) -> list[tuple[str, str, str]]:
             f"/records/?provider={provider}&service={service}&status=completed"
             "&completed_month=2026-06",
         ),
+        # The list pages, as opened from the menu (no filter), then one per audience.
+        ("management", "catalogue list", "/catalogue/"),
+        ("management", "records list", "/records/"),
+        ("management", "compliance list", "/compliance/"),
+        ("management", "SLA list", "/slas/"),
+        ("provider", "records list (provider)", "/records/"),
+        ("provider", "compliance list (provider)", "/compliance/"),
+        ("client", "SLA list (client)", "/slas/"),
         ("management", "heatmap export (XLSX)", "/dashboards/?export=xlsx&table=heatmap"),
         ("management", "review pack", "/dashboards/review/?half=2026-H1"),
         ("management", "review pack (XLSX)", "/dashboards/review/?half=2026-H1&export=xlsx"),
@@ -151,7 +176,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def measure(context: dict, requests: int, *, cached: bool) -> list[dict]:
+def is_list(label: str) -> bool:
+    return label.endswith(("list", "list (provider)", "list (client)"))
+
+
+def measure(
+    context: dict, requests: int, *, cached: bool, only: str = "", profile: bool = False
+) -> list[dict]:
     """Times every page ``requests`` times; ``cached``: with the dashboards' cache on
     (the first request fills it), else with it off (every request computes its figures)."""
     from django.core.cache import cache
@@ -168,6 +199,8 @@ def measure(context: dict, requests: int, *, cached: bool) -> list[dict]:
     with override_settings(DASHBOARD_CACHE_SECONDS=seconds):
         cache.clear()
         for audience, label, url in pages(context):
+            if only and not any(part in label for part in only.split(",")):
+                continue
             client = clients[audience]
             counts = set()
             if cached and not url.startswith("/dashboards/"):
@@ -179,6 +212,9 @@ def measure(context: dict, requests: int, *, cached: bool) -> list[dict]:
                         b"".join(response.streaming_content)
                 assert response.status_code == 200, (url, response.status_code)
                 counts.add(len(ctx.captured_queries))
+            if profile:
+                print_profile(client, url, requests)
+                continue
             times = []
             for _ in range(requests):
                 t0 = time.perf_counter()
@@ -205,6 +241,23 @@ def measure(context: dict, requests: int, *, cached: bool) -> list[dict]:
     return figures
 
 
+def print_profile(client, url: str, requests: int) -> None:
+    """cProfile of ``requests`` requests of ``url``: the top functions, cumulative."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    print(f"--- cProfile, {requests} requests of {url}")
+    print(out.getvalue())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -214,11 +267,19 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the data already in the database, if any"
     )
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the pages whose label has one of these (comma-separated)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the pages (cProfile) instead of timing"
+    )
     args = parser.parse_args()
     if args.requests < 1:
         compliance_fail("--requests must be at least 1")
 
-    import compliance as compliance_bench
+    compliance_bench = _compliance_benchmark()
 
     url, name = compliance_bench.database_from_env()
     compliance_bench.setup_django()
@@ -236,8 +297,10 @@ def main() -> None:
     results = ComplianceResult.objects.count()
     context = audience_users()
     say(f"{records:,} records, {results:,} results; {args.requests} requests per page")
-    figures = measure(context, args.requests, cached=False)
-    figures += measure(context, args.requests, cached=True)
+    figures = measure(context, args.requests, cached=False, only=args.only, profile=args.profile)
+    if args.profile:
+        return
+    figures += measure(context, args.requests, cached=True, only=args.only)
     info = compliance_bench.machine()
     pg_version = compliance_bench.sql_rows("SHOW server_version")[0][0]
     print()
@@ -256,9 +319,12 @@ def main() -> None:
     )
     print(f"{'figures':9} {'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8}")
     worst = {"computed": 0.0, "cached": 0.0}
+    worst_list = 0.0
     for row in figures:
         if row["dashboard"]:
             worst[row["mode"]] = max(worst[row["mode"]], row["p95"])
+        elif is_list(row["label"]):
+            worst_list = max(worst_list, row["p50"])
         mode = row["mode"] if row["dashboard"] else "(page)"
         print(
             f"{mode:9} {row['label']:34} {row['p50']:8.1f} {row['p95']:8.1f} "
@@ -269,6 +335,10 @@ def main() -> None:
             f"goal        p95 <= {GOAL_P95_MS:g} ms on every dashboard, figures {mode}: "
             f"{'PASS' if value <= GOAL_P95_MS else 'MISS'} (worst p95 {value:.1f} ms)"
         )
+    print(
+        f"goal        p50 <= {GOAL_LIST_P50_MS:g} ms on every list page: "
+        f"{'PASS' if worst_list <= GOAL_LIST_P50_MS else 'MISS'} (worst p50 {worst_list:.1f} ms)"
+    )
     print("=" * 78)
 
 

@@ -7,6 +7,35 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+
+# The option label of each model that filters list by code, as its ``__str__`` writes it
+# from its ``code`` and ``name`` (tests/core/test_filters.py holds them to it).
+CHOICE_LABELS = {
+    "clients.cliententity": "{code} – {name}",
+    "providers.serviceprovider": "{code} – {name}",
+    "catalogue.service": "{code} – {name}",
+    "catalogue.functionalarea": "{name}",
+    "core.dutystation": "{name} ({code})",
+}
+
+
+class _CodeChoiceIterator(ModelChoiceIterator):
+    """The options read as (code, name) pairs: a model instance per option made the
+    filter forms of the list pages (a few hundred options) cost more than the rest of
+    the page (``benchmarks/dashboards.py``, docs/benchmarks.md). Same options, same
+    order; a model without an entry in ``CHOICE_LABELS`` gets Django's own iterator."""
+
+    def __iter__(self):
+        label = CHOICE_LABELS.get(self.queryset.model._meta.label_lower)
+        if label is None or self.field.to_field_name != "code":
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for code, name in self.queryset.values_list("code", "name"):
+            yield (code, label.format(code=code, name=name))
+
 
 # The largest id a database holds (a larger number names nothing).
 MAX_ID = 2**63 - 1
@@ -15,6 +44,8 @@ MAX_ID = 2**63 - 1
 class NaturalKeyChoiceField(forms.ModelChoiceField):
     """A related object named by its id (digits only) or its natural key (``to_field_name``,
     ``code`` by default): ``?provider=UNON`` and ``?provider=12`` find the same provider."""
+
+    iterator = _CodeChoiceIterator
 
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("to_field_name", "code")
