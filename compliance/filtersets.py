@@ -37,10 +37,10 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     measure = CodeChoiceFilter(
         field_name="standard",
         queryset=MinimumServiceStandard.objects.all(),
-        label="Minimum service standard (code)",
+        label="Minimum service standard",
     )
-    sla = django_filters.NumberFilter(field_name="sla_id", min_value=1)
-    period = MonthFilter(field_name="period", label="Month (YYYY-MM)")
+    sla = django_filters.NumberFilter(field_name="sla_id", min_value=1, label="SLA")
+    period = MonthFilter(field_name="period", label="Month")
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")
     scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)

@@ -2,6 +2,7 @@
 polling); the fixtures built on them are in ``conftest.py``."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -215,3 +216,28 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = 
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+# Plain language on the pages: what a label generated from a field's name or lookup looks
+# like ("Received at is greater than or equal to", "Sla", "Offerings provider"), and the
+# empty choice django's forms make of a row of dashes.
+GENERATED_LABEL = re.compile(
+    r"is (greater|less) than|is in the range|\bSla\b|Offerings? (provider|service)|"
+    r"Sla agreement|(working|calendar) seconds|YYYY|ISO code|^Ordering$"
+)
+DASHES = "---------"
+
+
+def plain_language_problems(html: str) -> list[str]:
+    """What breaks the plain-language rules in a page's HTML: a choice of dashes or
+    "Unknown", a generated label."""
+    problems = []
+    if DASHES in html:
+        problems.append("a choice of dashes")
+    if re.search(r">\s*Unknown\s*</option>", html):
+        problems.append("an 'Unknown' choice")
+    for label in re.findall(r"<label[^>]*>(.*?)</label>", html, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", label).strip()
+        if GENERATED_LABEL.search(text):
+            problems.append(f"generated label {text!r}")
+    return problems
