@@ -19,3 +19,15 @@
   narrow.addEventListener("change", apply);
   apply();
 })();
+
+// A table wider than its box scrolls inside it: the box takes the keyboard focus (so that
+// it can be scrolled without a mouse) and is named after the table's caption.
+(function () {
+  document.querySelectorAll(".table-wrap").forEach(function (box) {
+    if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+    var caption = box.querySelector("caption");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+  });
+})();

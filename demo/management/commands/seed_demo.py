@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
@@ -56,9 +58,22 @@ class Command(BaseCommand):
                 token, _ = Token.objects.get_or_create(user=user)
                 extra = f"  API token: {token.key}"
             rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}{extra}")
-        summary = seed_demo_activity()
-        summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
-        summary += " " + seed_demo_cost_recovery()
+        # The demo's notifications are kept in the app; their e-mails are not printed by the
+        # console back-end (they would bury the logins below).
+        quiet = settings.EMAIL_BACKEND.endswith("console.EmailBackend")
+        backend = "django.core.mail.backends.locmem.EmailBackend" if quiet else None
+        with override_settings(EMAIL_BACKEND=backend or settings.EMAIL_BACKEND):
+            summary = seed_demo_activity()
+            summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
+            summary += " " + seed_demo_cost_recovery()
         self.stdout.write(f"Demo activity: {summary}")
+        if quiet:
+            self.stdout.write(
+                "The demo's notifications are in the app (Notifications); their e-mails "
+                "were not printed."
+            )
+        self.stdout.write("")
+        self.stdout.write("=" * 72)
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
+        self.stdout.write("=" * 72)
