@@ -44,7 +44,7 @@ def _to_sign_items(user, scope, limit):
     return _items(
         _to_sign(user, scope).order_by("start_date", "pk")[:limit],
         lambda sla: (
-            f"SLA {sla} between {sla.agreement.provider.code} and {sla.agreement.client.code},"
+            f"{sla} between {sla.agreement.provider.code} and {sla.agreement.client.code},"
             f" from {sla.start_date:%Y-%m-%d}"
         ),
     )
@@ -53,7 +53,7 @@ def _to_sign_items(user, scope, limit):
 def _returned_items(user, scope, limit):
     return _items(
         _returned(user, scope).order_by("start_date", "pk")[:limit],
-        lambda sla: f"SLA {sla} with {sla.agreement.client.code}",
+        lambda sla: f"{sla} with {sla.agreement.client.code}",
         lambda sla: f"Comment: {sla.return_comment[:200]}",
     )
 
