@@ -20,14 +20,14 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 
 ## setup: migrate the database, load the real reference data and the demo data (idempotent)
 setup: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_sla_template
 	$(PY) manage.py seed_demo
 
 ## run: set everything up and serve the portal at http://$(HOST):$(PORT)
 run: setup
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (sign in with a demo login above)"
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (sign in with a demo login above; Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## browser: Chromium from Debian's packages for the browser tests (skipped without it)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = "Service catalogue"
+
+    def ready(self):
+        from . import inbox
+
+        inbox.register()

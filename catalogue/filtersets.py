@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, KeywordFilter
+from core.filters import CodeChoiceFilter, CountrySelect, KeywordFilter, YesNoAnySelect
 from providers.models import ServiceProvider
 
 from .choices import (
@@ -46,10 +46,10 @@ class ServiceFilterSet(django_filters.FilterSet):
         label="Offered by",
     )
     delivery_mode = django_filters.ChoiceFilter(choices=DeliveryMode.choices)
-    location_independent = django_filters.BooleanFilter()
+    location_independent = django_filters.BooleanFilter(widget=YesNoAnySelect)
     lifecycle = django_filters.ChoiceFilter(choices=Lifecycle.choices)
     country = django_filters.CharFilter(
-        method="filter_country", max_length=2, label="Country served (ISO code)"
+        method="filter_country", max_length=2, label="Country served", widget=CountrySelect
     )
     ordering = django_filters.OrderingFilter(
         fields=(("code", "code"), ("name", "name"), ("area__name", "area")),

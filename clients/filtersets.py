@@ -1,6 +1,6 @@
 import django_filters
 
-from core.filters import CodeChoiceFilter, KeywordFilter
+from core.filters import CodeChoiceFilter, CountrySelect, KeywordFilter, YesNoAnySelect
 from core.models import DutyStation
 
 from .choices import EntityType, Pillar
@@ -13,8 +13,10 @@ class ClientEntityFilterSet(django_filters.FilterSet):
     pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
     parent = CodeChoiceFilter(queryset=ClientEntity.objects.all())
     duty_station = CodeChoiceFilter(queryset=DutyStation.objects.all())
-    country = django_filters.CharFilter(max_length=2, method="filter_country")
-    active = django_filters.BooleanFilter()
+    country = django_filters.CharFilter(
+        max_length=2, method="filter_country", label="Country", widget=CountrySelect
+    )
+    active = django_filters.BooleanFilter(widget=YesNoAnySelect)
     ordering = django_filters.OrderingFilter(
         fields=(("code", "code"), ("name", "name"), ("type", "type"), ("country", "country"))
     )

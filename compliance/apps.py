@@ -6,6 +6,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self):
+        from . import inbox
+
+        inbox.register()
         from core.sections import register_section
 
         from . import receivers  # noqa: F401

@@ -37,10 +37,10 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     measure = CodeChoiceFilter(
         field_name="standard",
         queryset=MinimumServiceStandard.objects.all(),
-        label="Minimum service standard (code)",
+        label="Minimum service standard",
     )
-    sla = IdOrKeyFilter(field_name="sla", key="sla__agreement__number", label="SLA (id or number)")
-    period = MonthFilter(field_name="period", label="Month (YYYY-MM)")
+    sla = IdOrKeyFilter(field_name="sla", key="sla__agreement__number", label="SLA")
+    period = MonthFilter(field_name="period", label="Month")
     period_from = MonthFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = MonthFilter(field_name="period", lookup_expr="lte", label="To month")
     scope = django_filters.ChoiceFilter(choices=ComplianceScope.choices)

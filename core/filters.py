@@ -139,6 +139,7 @@ class MonthFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 7)
         kwargs.setdefault("validators", [MONTH_VALIDATOR])
+        kwargs.setdefault("widget", MonthInput)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -146,3 +147,35 @@ class MonthFilter(django_filters.CharFilter):
             return qs
         month = dt.date.fromisoformat(f"{value}-01")
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": month})
+
+
+class YesNoAnySelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads "Any" (Django's reads "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class MonthInput(forms.TextInput):
+    """A month picked with the browser's month control; it sends ``YYYY-MM``."""
+
+    input_type = "month"
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country by name (its alpha-2 code as the value), for choosing a
+    country by name where a filter takes its code."""
+    import pycountry
+
+    countries = sorted(
+        (getattr(c, "common_name", None) or c.name, c.alpha_2) for c in pycountry.countries
+    )
+    return [("", "Any")] + [(code, name) for name, code in countries]
+
+
+class CountrySelect(forms.Select):
+    """A country chosen by name; the filter still receives its ISO code."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=country_choices())

@@ -8,7 +8,14 @@ from django import forms
 from catalogue.models import FunctionalArea, Service
 from clients.models import ClientEntity
 from core.currencies import currency_choices
-from core.filters import MONTH_VALIDATOR, CodeChoiceFilter, MonthFilter, NaturalKeyChoiceField
+from core.filters import (
+    MONTH_VALIDATOR,
+    CodeChoiceFilter,
+    MonthFilter,
+    MonthInput,
+    NaturalKeyChoiceField,
+    YesNoAnySelect,
+)
 from core.months import add_months, month_start
 from providers.models import ServiceProvider
 from sla.models import SlaLine
@@ -29,12 +36,20 @@ def month_of(text: str) -> dt.date:
 
 
 class RateFilterSet(django_filters.FilterSet):
-    provider = CodeChoiceFilter(field_name="offering__provider", queryset=ServiceProvider.objects)
-    service = CodeChoiceFilter(field_name="offering__service", queryset=Service.objects)
-    area = CodeChoiceFilter(field_name="offering__service__area", queryset=FunctionalArea.objects)
+    provider = CodeChoiceFilter(
+        field_name="offering__provider", queryset=ServiceProvider.objects, label="Provider"
+    )
+    service = CodeChoiceFilter(
+        field_name="offering__service", queryset=Service.objects, label="Service"
+    )
+    area = CodeChoiceFilter(
+        field_name="offering__service__area", queryset=FunctionalArea.objects, label="Area"
+    )
     currency = django_filters.ChoiceFilter(choices=currency_choices)
     in_force_on = django_filters.DateFilter(method="filter_in_force_on", label="In force on")
-    charge_defective = django_filters.BooleanFilter(label="Defective deliveries charged")
+    charge_defective = django_filters.BooleanFilter(
+        label="Defective deliveries charged", widget=YesNoAnySelect
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("offering__provider__code", "provider"),
@@ -58,7 +73,7 @@ class StatementFilterSet(django_filters.FilterSet):
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects)
     client = CodeChoiceFilter(queryset=ClientEntity.objects, label="Client entity")
     status = django_filters.ChoiceFilter(choices=[(s.value, s.label) for s in STORED_STATUSES])
-    period = MonthFilter(field_name="month", label="Month (YYYY-MM)")
+    period = MonthFilter(field_name="month", label="Month")
     ordering = django_filters.OrderingFilter(
         fields=(
             ("month", "month"),
@@ -77,12 +92,14 @@ class SlaLineVolumeFilterSet(django_filters.FilterSet):
     """SLA lines in force, for the volumes page."""
 
     provider = CodeChoiceFilter(
-        field_name="sla__agreement__provider", queryset=ServiceProvider.objects
+        field_name="sla__agreement__provider", queryset=ServiceProvider.objects, label="Provider"
     )
     client = CodeChoiceFilter(
         field_name="sla__agreement__client", queryset=ClientEntity.objects, label="Client entity"
     )
-    service = CodeChoiceFilter(field_name="offering__service", queryset=Service.objects)
+    service = CodeChoiceFilter(
+        field_name="offering__service", queryset=Service.objects, label="Service"
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("sla__agreement__number", "sla"), ("offering__service__code", "service"))
     )
@@ -124,13 +141,21 @@ class ValueForMoneyForm(forms.Form):
     before this one), and optionally a service or a functional area."""
 
     first = forms.CharField(
-        required=False, max_length=7, validators=[MONTH_VALIDATOR], label="From (YYYY-MM)"
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
+        label="From month",
+        widget=MonthInput,
     )
     last = forms.CharField(
-        required=False, max_length=7, validators=[MONTH_VALIDATOR], label="To (YYYY-MM)"
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
+        label="To month",
+        widget=MonthInput,
     )
-    area = _CodeField(FunctionalArea.objects.order_by("code"), required=False)
-    service = _CodeField(Service.objects.order_by("code"), required=False)
+    area = _CodeField(FunctionalArea.objects.order_by("code"), required=False, empty_label="Any")
+    service = _CodeField(Service.objects.order_by("code"), required=False, empty_label="Any")
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,9 @@ class RateForm(forms.Form):
     """A rate of an offering. ``offerings``: those the user may curate (on a new rate);
     an existing rate keeps its offering."""
 
-    offering = forms.ModelChoiceField(queryset=Offering.objects.none(), label="Offering")
+    offering = forms.ModelChoiceField(
+        queryset=Offering.objects.none(), label="Offering", empty_label="Choose…"
+    )
     rate = forms.DecimalField(
         min_value=0,
         max_value=RATE_MAX,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from catalogue.models import FunctionalArea
 from clients.choices import EntityType
 from compliance.models import ComplianceResult
-from core.filters import MONTH_VALIDATOR, CodeChoiceFilter
+from core.filters import MONTH_VALIDATOR, CodeChoiceFilter, MonthInput
 from core.months import half_label, half_start
 from providers.models import ServiceProvider
 from providers.regions import REGION_CHOICES, region_q
@@ -72,7 +72,8 @@ class DashboardFilterSet(django_filters.FilterSet):
         method="keep",
         max_length=7,
         validators=[MONTH_VALIDATOR, month_has_begun],
-        label="Month (YYYY-MM)",
+        label="Month",
+        widget=MonthInput,
     )
     region = django_filters.ChoiceFilter(
         choices=REGION_CHOICES,
@@ -135,7 +136,7 @@ class ReviewFilterSet(DashboardFilterSet):
         method="keep",
         max_length=7,
         validators=[HALF_VALIDATOR, half_has_begun],
-        label="Half-year (YYYY-H1/H2)",
+        label="Half-year (e.g. 2026-H1)",
     )
 
     class Meta(DashboardFilterSet.Meta):

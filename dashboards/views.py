@@ -31,6 +31,7 @@ from accounts.selectors import memberships_of, user_scope
 from clients.models import ClientEntity
 from compliance.selectors import compliance_queryset, last_computed_at
 from core.exports import csv_response, xlsx_response
+from core.inbox import inbox_sections
 from core.months import half_label, local_month, months_between, months_up_to
 from core.zones import portal_today
 from cost_recovery.selectors import value_for_money
@@ -52,13 +53,16 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """The landing page: what the signed-in user can do, by role."""
+    """The landing page: the signed-in person's work inbox (``core.inbox``: what waits
+    for them, each item linking to where it is done), then where to go, by role."""
 
     template_name = "dashboards/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = memberships_of(self.request.user)
+        user = self.request.user
+        context["memberships"] = memberships_of(user)
+        context["inbox"] = inbox_sections(user, user_scope(user))
         return context
 
 

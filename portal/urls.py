@@ -22,6 +22,12 @@ api_v1 = [
     path("", include("network.api.urls")),
 ]
 
+# The admin speaks as the portal (templates/admin/base_site.html gives it the portal's look).
+admin.site.site_header = "Service catalogue & SLA portal: curation"
+admin.site.site_title = "Curation · UN Secretariat service portal"
+admin.site.index_title = "What catalogue managers curate"
+admin.site.site_url = "/"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path(

@@ -1,6 +1,6 @@
 import django_filters
 
-from core.filters import CodeChoiceFilter, KeywordFilter
+from core.filters import CodeChoiceFilter, CountrySelect, KeywordFilter
 from core.models import DutyStation
 
 from .choices import ProviderKind
@@ -11,7 +11,12 @@ class ServiceProviderFilterSet(django_filters.FilterSet):
     q = KeywordFilter(search_fields=("code", "name", "description"))
     kind = django_filters.ChoiceFilter(choices=ProviderKind.choices)
     duty_station = CodeChoiceFilter(queryset=DutyStation.objects.all())
-    country = django_filters.CharFilter(field_name="duty_station__country", max_length=2)
+    country = django_filters.CharFilter(
+        field_name="duty_station__country",
+        max_length=2,
+        label="Duty station country",
+        widget=CountrySelect,
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("code", "code"), ("name", "name"), ("duty_station__name", "duty_station"))
     )

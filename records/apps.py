@@ -6,4 +6,7 @@ class RecordsConfig(AppConfig):
     verbose_name = "Service records and imports"
 
     def ready(self):
+        from . import inbox
+
+        inbox.register()
         from . import receivers  # noqa: F401

@@ -2,7 +2,13 @@ import django_filters
 
 from catalogue.models import Service
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, KeywordFilter, MonthFilter, UtcDateTimeFilter
+from core.filters import (
+    CodeChoiceFilter,
+    KeywordFilter,
+    MonthFilter,
+    UtcDateTimeFilter,
+    YesNoAnySelect,
+)
 from providers.models import ServiceProvider
 
 from .choices import ImportStatus, RecordStatus
@@ -15,13 +21,21 @@ class ServiceRecordFilterSet(django_filters.FilterSet):
     client = CodeChoiceFilter(queryset=ClientEntity.objects.all())
     service = CodeChoiceFilter(queryset=Service.objects.all())
     status = django_filters.ChoiceFilter(choices=RecordStatus.choices)
-    defective = django_filters.BooleanFilter()
-    received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt")
-    completed_after = UtcDateTimeFilter(field_name="completed_at", lookup_expr="gte")
-    completed_before = UtcDateTimeFilter(field_name="completed_at", lookup_expr="lt")
+    defective = django_filters.BooleanFilter(widget=YesNoAnySelect)
+    received_after = UtcDateTimeFilter(
+        field_name="received_at", lookup_expr="gte", label="Received from (date and time)"
+    )
+    received_before = UtcDateTimeFilter(
+        field_name="received_at", lookup_expr="lt", label="Received before (date and time)"
+    )
+    completed_after = UtcDateTimeFilter(
+        field_name="completed_at", lookup_expr="gte", label="Completed from (date and time)"
+    )
+    completed_before = UtcDateTimeFilter(
+        field_name="completed_at", lookup_expr="lt", label="Completed before (date and time)"
+    )
     completed_month = MonthFilter(
-        field_name="completed_month", label="Completed in (YYYY-MM, provider's time)"
+        field_name="completed_month", label="Completed in (month, provider's time)"
     )
     ordering = django_filters.OrderingFilter(
         fields=(

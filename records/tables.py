@@ -9,7 +9,7 @@ measured on, which compliance counts its months in)."""
 from django.urls import reverse
 
 from core.tables import Cell, Column, ListTable, badge
-from core.templatetags.portal import duration_hm
+from core.templatetags.portal import working_duration
 from core.zones import format_instant, instant
 
 
@@ -30,7 +30,9 @@ def _moment(record, value) -> Cell:
 
 def _working_time(record) -> Cell:
     seconds = record.elapsed_working_seconds
-    return Cell(seconds, "—" if seconds is None else duration_hm(seconds))
+    if seconds is None:
+        return Cell(seconds, "—")
+    return Cell(seconds, working_duration(seconds, record.calendar.working_day_hours))
 
 
 def _pauses(pauses: list[dict]) -> str:

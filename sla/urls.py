@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.SlaCreateView.as_view(), name="sla-create"),
     path("<int:pk>/", views.SlaDetailView.as_view(), name="sla-detail"),
     path("<int:pk>/edit/", views.SlaEditView.as_view(), name="sla-edit"),
+    path("<int:pk>/sign/", views.SlaSignView.as_view(), name="sla-sign"),
     path("<int:pk>/agreement/", views.SlaAgreementView.as_view(), name="sla-agreement"),
     path("<int:pk>/compare/<int:other>/", views.SlaCompareView.as_view(), name="sla-compare"),
     re_path(

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from accounts.choices import Role
 from accounts.selectors import user_scope
 from core.exceptions import ApplicationError
 from core.forms import add_refusal
@@ -43,6 +44,7 @@ from .services import (
     sla_approve,
     sla_create,
     sla_return,
+    sla_roles,
     sla_submit,
     sla_terminate,
     sla_update_draft,
@@ -288,6 +290,23 @@ class SlaDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         sla = _visible_sla(request.user, pk)
         return render(request, "sla/sla_detail.html", _detail_context(request, sla))
+
+
+class SlaSignView(LoginRequiredMixin, View):
+    """What the user is about to sign, summed up, and the button that signs: a signature
+    cannot be taken back."""
+
+    def get(self, request, pk):
+        sla = _visible_sla(request.user, pk)
+        if "approve" not in allowed_actions(sla=sla, user=request.user):
+            raise _forbid(request, f"You cannot sign {sla} now.")
+        roles = sla_roles(sla=sla, user=request.user)
+        side = (
+            "client"
+            if Role.CLIENT_FOCAL_POINT in roles and not sla.client_signed_at
+            else ("provider")
+        )
+        return render(request, "sla/sla_sign.html", {"sla": sla, "side": side})
 
 
 class SlaActionView(LoginRequiredMixin, View):

@@ -6,6 +6,9 @@ class SurveysConfig(AppConfig):
     verbose_name = "Client satisfaction survey"
 
     def ready(self):
+        from . import inbox
+
+        inbox.register()
         from catalogue.choices import MeasureKind
         from compliance.engine import register_counter
 

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 
 from catalogue.models import Service
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter, KeywordFilter, NaturalKeyChoiceField
+from core.filters import CodeChoiceFilter, KeywordFilter, MonthInput, NaturalKeyChoiceField
 from providers.models import ServiceProvider
 
 from .choices import CampaignStatus
@@ -22,10 +22,16 @@ class CampaignFilterSet(django_filters.FilterSet):
     q = KeywordFilter(search_fields=("name",), label="Name")
     status = django_filters.ChoiceFilter(choices=CampaignStatus.choices)
     provider = CodeChoiceFilter(
-        field_name="offerings__provider", queryset=ServiceProvider.objects.all(), distinct=True
+        field_name="offerings__provider",
+        queryset=ServiceProvider.objects.all(),
+        distinct=True,
+        label="Provider asked about",
     )
     client = CodeChoiceFilter(
-        field_name="clients", queryset=ClientEntity.objects.all(), distinct=True
+        field_name="clients",
+        queryset=ClientEntity.objects.all(),
+        distinct=True,
+        label="Client entity invited",
     )
     ordering = django_filters.OrderingFilter(
         fields=(("opens_on", "opens_on"), ("closes_on", "closes_on"), ("name", "name"))
@@ -37,7 +43,7 @@ class CampaignFilterSet(django_filters.FilterSet):
 
 
 class AnswerFilterSet(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign_id", min_value=1)
+    campaign = django_filters.NumberFilter(field_name="campaign_id", min_value=1, label="Campaign")
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects.all())
     service = CodeChoiceFilter(queryset=Service.objects.all())
 
@@ -52,11 +58,14 @@ class ResultFilterForm(forms.Form):
 
     campaign = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     provider = NaturalKeyChoiceField(
-        queryset=ServiceProvider.objects.order_by("code"), required=False
+        queryset=ServiceProvider.objects.order_by("code"), required=False, empty_label="Any"
+    )
+    service = NaturalKeyChoiceField(
+        queryset=Service.objects.order_by("code"), required=False, empty_label="Any"
     )
     service = NaturalKeyChoiceField(queryset=Service.objects.order_by("code"), required=False)
     period = forms.CharField(
-        required=False, max_length=7, validators=[MONTH_VALIDATOR], label="Month (YYYY-MM)"
+        required=False, max_length=7, validators=[MONTH_VALIDATOR], label="Month", widget=MonthInput
     )
 
     def __init__(self, *args, **kwargs):

@@ -18,7 +18,11 @@ SCORE_ERRORS = {
 
 class AnswerForm(forms.Form):
     client = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", required=False, label="You answer for"
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        label="You answer for",
+        empty_label="Choose…",
     )
     overall = forms.TypedChoiceField(
         choices=SCORES, coerce=int, widget=forms.RadioSelect, error_messages=SCORE_ERRORS

@@ -3,6 +3,7 @@ polling); the fixtures built on them are in ``conftest.py``."""
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -249,3 +250,28 @@ def wsgi_in_test_transaction():
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+# Plain language on the pages: what a label generated from a field's name or lookup looks
+# like ("Received at is greater than or equal to", "Sla", "Offerings provider"), and the
+# empty choice django's forms make of a row of dashes.
+GENERATED_LABEL = re.compile(
+    r"is (greater|less) than|is in the range|\bSla\b|Offerings? (provider|service)|"
+    r"Sla agreement|(working|calendar) seconds|YYYY|ISO code|^Ordering$"
+)
+DASHES = "---------"
+
+
+def plain_language_problems(html: str) -> list[str]:
+    """What breaks the plain-language rules in a page's HTML: a choice of dashes or
+    "Unknown", a generated label."""
+    problems = []
+    if DASHES in html:
+        problems.append("a choice of dashes")
+    if re.search(r">\s*Unknown\s*</option>", html):
+        problems.append("an 'Unknown' choice")
+    for label in re.findall(r"<label[^>]*>(.*?)</label>", html, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", label).strip()
+        if GENERATED_LABEL.search(text):
+            problems.append(f"generated label {text!r}")
+    return problems

@@ -161,6 +161,7 @@ MATRIX = [
     E("sla:sla-agreement", "GET", "/slas/{sla_pa}/agreement/", ok=SEES_PA, hidden=NOT_PA),
     E("sla:sla-compare", "GET", "/slas/{sla_pa}/compare/{sla_pa}/", ok=SEES_PA, hidden=NOT_PA),
     E("sla:sla-action", "POST", "/slas/{sla_pa}/submit/", ok=P_PAGES, hidden=NOT_PA),
+    E("sla:sla-sign", "GET", "/slas/{sla_pa_submitted}/sign/", ok=SIGNERS_PA, hidden=NOT_PA),
     E("sla:sla-action", "POST", "/slas/{sla_pa_submitted}/approve/", ok=SIGNERS_PA, hidden=NOT_PA),
     E("sla:sla-action", "POST", "/slas/{sla_pa_submitted}/return/", ok=SIGNERS_PA, hidden=NOT_PA, data={"comment": "No."}),
     E("sla:sla-action", "POST", "/slas/{sla_pa_approved}/terminate/", ok=SIGNERS_PA, hidden=NOT_PA, data={"reason": "Closed."}),

@@ -7,6 +7,7 @@ from accounts.choices import Role
 from accounts.services import Notice, notify_all, role_holders
 
 from ..models import WITHHELD_RESULTS, ComplianceResult
+from ..wording import breach_sentence, breaches_url
 
 
 def _notify_breaches(keys: list[str]) -> None:
@@ -22,7 +23,8 @@ def _notify_breaches(keys: list[str]) -> None:
             "provider_id",
             "client_id",
             "provider__code",
-            "standard__code",
+            "service__name",
+            "kind",
             "sla__agreement__number",
             "period",
             "met",
@@ -41,26 +43,35 @@ def _notify_breaches(keys: list[str]) -> None:
         provider_id,
         client_id,
         provider,
-        standard,
+        service,
+        kind,
         agreement,
         period,
         met,
         eligible,
         pct,
     ) in results:
-        what = f"{agreement} target" if agreement else "standard"
         notices.append(
             Notice(
                 users=by_provider.get(provider_id, []) + by_client.get(client_id, []),
                 verb="compliance.breached",
-                title=f"Breached: {standard} ({what}), {period:%Y-%m}",
+                title=f"{provider} missed {'an SLA target' if agreement else 'a standard'}"
+                f" in {period:%B %Y}",
                 message=(
-                    f"{provider}: {met} of {eligible} met, below "
-                    f"the target of {pct.normalize():f}%. {period:%B %Y} is over in the "
-                    "provider's time zone: this figure is final."
+                    breach_sentence(
+                        provider=provider,
+                        service=service,
+                        agreement=agreement,
+                        kind=kind,
+                        period=period,
+                        met=met,
+                        eligible=eligible,
+                        target_pct=pct,
+                    )
+                    + f". {period:%B %Y} is over in the provider's time zone: this figure "
+                    "is final."
                 ),
-                url=f"/api/v1/compliance/?provider={provider}"
-                f"&period={period:%Y-%m}&status=breached",
+                url=breaches_url(provider=provider, period=period),
             )
         )
     notify_all(notices)

@@ -27,6 +27,22 @@ def duration_hm(seconds) -> str:
 
 
 @register.filter
+def working_duration(seconds, day_hours=None) -> str:
+    """Working time in working days and hours, e.g. ``2 working days 3 h 15 min``, a
+    working day being ``day_hours`` long (the calendar's nominal day); hours and minutes
+    alone without it or under a day."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    day = int(float(day_hours) * 3600) if day_hours else 0
+    if not day or seconds < day:
+        return duration_hm(seconds)
+    days, rest = divmod(seconds, day)
+    text = f"{days} working day{'s' if days != 1 else ''}"
+    return f"{text} {duration_hm(rest)}" if rest >= 60 else text
+
+
+@register.filter
 def instant(value, precision: str = ""):
     """``{{ record.received_at|instant }}``: an instant in the viewer's zone with the zone
     named, e.g. ``2026-01-05 09:00 EAT`` (``|instant:"seconds"`` to the second); empty when

@@ -387,3 +387,17 @@ LOGGING = {
         "portal.access": {"level": env("PORTAL_ACCESS_LOG_LEVEL", default="WARNING")},
     },
 }
+
+# The empty choice of every filter's list reads "Any" (django-filter's default is a row of
+# dashes).
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
+# Dates shown without an explicit format follow portal/formats/en (ISO 8601 dates).
+FORMAT_MODULE_PATH = ["portal.formats"]
+if not CELERY_BROKER_URL:
+    # Tasks run in-process without a broker: kombu's warning that the (unused) broker has
+    # no host name says nothing useful.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite ignores the covering columns of an index (PostgreSQL uses them): the warning
+    # is expected there.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]

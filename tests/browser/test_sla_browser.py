@@ -63,6 +63,8 @@ def test_register_submit_and_both_parties_approve(live_server, page, screenshot,
     sign_in(page, base, "focal-unep")
     assert page.get_by_role("link", name=re.compile(r"Notifications \(1 unread\)")).is_visible()
     page.goto(f"{base}/slas/{sla.pk}/")
+    page.get_by_role("link", name="Review and sign").click()
+    assert "cannot be undone" in page.locator(".confirm-summary").inner_text()
     page.get_by_role("button", name="Approve and sign").click()
     page.wait_for_load_state()
     assert page.get_by_text("waits for the other party").is_visible()
@@ -70,6 +72,8 @@ def test_register_submit_and_both_parties_approve(live_server, page, screenshot,
 
     sign_in(page, base, "manager-unon")
     page.goto(f"{base}/slas/{sla.pk}/")
+    page.get_by_role("link", name="Review and sign").click()
+    assert "cannot be undone" in page.locator(".confirm-summary").inner_text()
     page.get_by_role("button", name="Approve and sign").click()
     page.wait_for_load_state()
     assert page.locator("h1 .badge").inner_text() in ("Approved", "Active")

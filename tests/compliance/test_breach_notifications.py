@@ -49,9 +49,12 @@ def test_each_breach_tells_its_people_in_a_fixed_number_of_queries():
     told = set(Notification.objects.values_list("user__username", flat=True))
     assert told == {"unon-staff", "unon-manager", "unep-focal"}  # the SLA's client only
     note = Notification.objects.get(user__username="unep-focal")
-    assert (
-        note.title
-        == f"Breached: {target.standard.code} ({target.line.sla.agreement.number} target), 2026-01"
+    agreement = target.line.sla.agreement.number
+    assert note.title == "UNON missed an SLA target in January 2026"
+    assert note.message.startswith(
+        f"UNON missed the {target.standard.service.name} target of SLA {agreement} in "
+        "January 2026: 30% "
     )
-    assert note.message.startswith("UNON: 3 of 10 met, below the target of ")
+    assert "(3 of 10), target " in note.message
+    assert note.url == "/compliance/?provider=UNON&period=2026-01&status=breached"
     assert client("UNEP") == target.line.sla.agreement.client

@@ -74,11 +74,12 @@ def test_a_provisional_breach_is_not_announced_and_is_once_the_month_is_over(
     found = result(acc)
     assert not found.provisional and found.breach_notified_at == MAR_FIRST_MINUTE
     assert notices(manager) == 1
-    assert [m.subject for m in mail.outbox] == [f"Breached: {acc.code} (standard), 2026-02"]
+    assert [m.subject for m in mail.outbox] == ["KJSO missed a standard in February 2026"]
     note = manager.notifications.get(verb="compliance.breached")
     assert note.message == (
-        "KJSO: 0 of 2 met, below the target of 95%. February 2026 is over in the provider's "
-        "time zone: this figure is final."
+        f"KJSO missed the {acc.service.name} standard in February 2026: 0% without correction "
+        "(0 of 2), target 95%. February 2026 is over in the provider's time zone: this figure "
+        "is final."
     )
 
     # Computed again (the next night, a change of records): never announced twice.

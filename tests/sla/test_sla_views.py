@@ -356,7 +356,7 @@ class TestLifeCycleThroughThePage:
         client.force_login(staff_unon)
         page = client.get(f"/slas/{sla.pk}/")
         assert b"Submit for signature" in page.content
-        assert b"Approve and sign" not in page.content
+        assert b"Review and sign" not in page.content
         response = client.post(f"/slas/{sla.pk}/submit/")
         assert response.status_code == 302
         sla.refresh_from_db()
@@ -364,14 +364,18 @@ class TestLifeCycleThroughThePage:
 
         client.force_login(focal_unep)
         page = client.get(f"/slas/{sla.pk}/")
-        assert b"Approve and sign" in page.content
+        assert b"Review and sign" in page.content
+        summary = client.get(f"/slas/{sla.pk}/sign/").content.decode()
+        assert "Signing cannot be undone" in summary and "Approve and sign" in summary
+        assert sla.agreement.number in summary
         client.post(f"/slas/{sla.pk}/approve/")
         sla.refresh_from_db()
         assert sla.status == SlaStatus.SUBMITTED
         assert sla.client_signed_by == focal_unep
         page = client.get(f"/slas/{sla.pk}/")
         assert b"waits for the other party" in page.content
-        assert b"Approve and sign" not in page.content  # already signed for the client
+        assert b"Review and sign" not in page.content  # already signed for the client
+        assert client.get(f"/slas/{sla.pk}/sign/").status_code == 403
 
         client.force_login(manager_unon)
         client.post(f"/slas/{sla.pk}/approve/")

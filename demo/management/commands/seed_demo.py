@@ -1,7 +1,9 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -61,15 +63,28 @@ class Command(BaseCommand):
             )
             grant_role(user=user, role=role, provider=provider, client=client, is_demo=True)
             rows.append(f"  {label:28} {username:24} {DEMO_PASSWORD}")
-        summary = seed_demo_activity()
-        summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
-        summary += " " + seed_demo_cost_recovery()
-        summary += " " + seed_demo_capacities()
-        summary += " " + seed_demo_designations()
+        # The demo's notifications are kept in the app; their e-mails are not printed by the
+        # console back-end (they would bury the logins below).
+        quiet = settings.EMAIL_BACKEND.endswith("console.EmailBackend")
+        backend = "django.core.mail.backends.locmem.EmailBackend" if quiet else None
+        with override_settings(EMAIL_BACKEND=backend or settings.EMAIL_BACKEND):
+            summary = seed_demo_activity()
+            summary += " " + seed_demo_survey(password=DEMO_PASSWORD)
+            summary += " " + seed_demo_cost_recovery()
+            summary += " " + seed_demo_capacities()
+            summary += " " + seed_demo_designations()
         self.stdout.write(f"Demo activity: {summary}")
+        if quiet:
+            self.stdout.write(
+                "The demo's notifications are in the app (Notifications); their e-mails "
+                "were not printed."
+            )
+        self.stdout.write("")
+        self.stdout.write("=" * 72)
         self.stdout.write("Demo logins (demo data, not real accounts):")
         self.stdout.write("\n".join(rows))
         self.stdout.write(f"Demo integration token (UNON records): {_demo_token()}")
+        self.stdout.write("=" * 72)
 
 
 DEMO_TOKEN_NAME = "UNON ERP (demo)"  # noqa: S105 (a name, not a secret)
