@@ -18,7 +18,10 @@ def test_options_are_djangos_own(label):
     queryset = model.objects.all()
     assert queryset.exists(), f"no {label} in the reference data"
     ours = CodeChoiceFilter(queryset=queryset).field
-    django = forms.ModelChoiceField(queryset=queryset, to_field_name="code")
+    django = forms.ModelChoiceField(
+        queryset=queryset, to_field_name="code", empty_label=ours.empty_label
+    )
+    assert ours.empty_label == "Any"  # plain language, not a row of dashes
     assert [(str(value), text) for value, text in ours.choices] == [
         (str(value), text) for value, text in django.choices
     ]
