@@ -3,13 +3,14 @@ manager or provider manager lists, creates and revokes their own tokens."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
 from core.api.serializers import NoInputSerializer
+from core.api.viewsets import PortalGenericViewSet
 
 from ..models import IntegrationToken
 from ..selectors import token_queryset
@@ -32,7 +33,7 @@ class TokenIssuers(BasePermission):
 
 @extend_schema(tags=["integration tokens"])
 class IntegrationTokenViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalGenericViewSet
 ):
     """The integration tokens you created, newest first: the token itself never, only its
     prefix, with its organisation, scope, expiry, last use and revocation."""

@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.selectors import user_scope
+from core.api.viewsets import PortalAPIView
 from core.exceptions import ApplicationError
 
 from ..forms import AdvisorForm
@@ -114,7 +114,7 @@ _FACTOR = inline_serializer(
         },
     ),
 )
-class DesignationAdvisorView(APIView):
+class DesignationAdvisorView(PortalAPIView):
     """Every provider offering the service, scored on standard attainment, satisfaction,
     cost-recovery rate, working-hours overlap and scope, and ranked for the client entity
     (the method is in ``method``). For catalogue managers, management and the client's own

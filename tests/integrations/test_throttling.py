@@ -7,6 +7,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from providers.models import ServiceProvider
@@ -29,7 +30,7 @@ def _exhaust_one_token_and_not_the_others():
     assert 0 < int(refused["Retry-After"]) <= 60
     assert refused.json()["message"] and refused.json()["errors"] == {}
     assert second.get(LIST).status_code == 200
-    session = bearer("")
+    session = APIClient()  # a signed-in session: no Authorization header
     session.force_login(manager)
     for _ in range(5):
         assert session.get(LIST).status_code == 200

@@ -174,7 +174,7 @@ class TestApi:
             ({"client": "A\x00B", "service": "TST-SVC-N"}, "client", "No client entity"),
             ({"client": "X" * 500, "service": "TST-SVC-N"}, "client", "No client entity"),
             ({"client": "TST-CLIENT-N", "service": "TST-SVC-N", "sort": "cost"}, "sort",
-             "unknown parameter"),
+             "Unknown query parameter"),
         ],
     )  # fmt: skip
     def test_bad_input_is_a_400_naming_the_field(self, world, management, query, field, reason):

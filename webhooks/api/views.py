@@ -4,13 +4,14 @@ and their deliveries (``/api/v1/webhook-deliveries/``, each with its attempts, a
 only; another organisation's subscription or delivery is a 404."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.selectors import user_scope
 from core.api.serializers import NoInputSerializer
+from core.api.viewsets import PortalGenericViewSet, PortalModelViewSet
 
 from .. import services
 from ..filtersets import DeliveryFilterSet, SubscriptionFilterSet
@@ -40,7 +41,7 @@ class WebhookKeepers(BasePermission):
 
 
 @extend_schema(tags=["webhooks"])
-class SubscriptionViewSet(viewsets.ModelViewSet):
+class SubscriptionViewSet(PortalModelViewSet):
     """Webhook subscriptions: an https URL of a provider or a client entity that receives
     the events it chose, signed as the Standard Webhooks specification says (see the
     README's webhooks section). The secret is in the answer to the POST only."""
@@ -91,7 +92,7 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["webhooks"])
-class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalGenericViewSet):
     """What was sent to the subscriptions the user keeps, newest first, each with its
     attempts (status code, time, the start of the answer) on its own page."""
 
