@@ -171,7 +171,9 @@ class TestNotifications:
         manager = user_with_role(Role.PROVIDER_MANAGER, provider=world["unon"])
         with django_capture_on_commit_callbacks(execute=True):
             compute_provider_month(provider_id=world["unon"].pk, month=JAN)
-        titles = list(
-            manager.notifications.filter(verb="compliance.breached").values_list("title", flat=True)
+        notified = list(
+            manager.notifications.filter(verb="compliance.breached").values_list("title", "message")
         )
-        assert titles == ["Breached: MSS-TRV-OFF-S (standard), 2026-01"]
+        # One breach told: the standard's, over six answers; the one from three is withheld.
+        assert [title for title, _ in notified] == ["UNON missed a standard in January 2026"]
+        assert "travel requests standard in January 2026: 67% satisfied (4 of 6)" in notified[0][1]
