@@ -63,7 +63,6 @@ class ResultFilterForm(forms.Form):
     service = NaturalKeyChoiceField(
         queryset=Service.objects.order_by("code"), required=False, empty_label="Any"
     )
-    service = NaturalKeyChoiceField(queryset=Service.objects.order_by("code"), required=False)
     period = forms.CharField(
         required=False, max_length=7, validators=[MONTH_VALIDATOR], label="Month", widget=MonthInput
     )
