@@ -6,7 +6,7 @@ from django import forms
 
 from catalogue.models import FunctionalArea
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter
+from core.filters import CodeChoiceFilter, YesNoAnySelect
 from core.models import DutyStation
 from providers.models import ServiceProvider
 
@@ -24,7 +24,7 @@ class SupportCapacityFilterSet(django_filters.FilterSet):
     area = CodeChoiceFilter(queryset=FunctionalArea.objects, label="Functional area")
     served_by = CodeChoiceFilter(queryset=ServiceProvider.objects, label="Served by")
     in_house = django_filters.BooleanFilter(
-        field_name="served_by", lookup_expr="isnull", label="Run in-house"
+        field_name="served_by", lookup_expr="isnull", label="Run in-house", widget=YesNoAnySelect
     )
     hardship_class = django_filters.ChoiceFilter(
         field_name="duty_station__hardship__hardship_class",
@@ -54,12 +54,14 @@ class AnalysisFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         label="Functional area",
+        empty_label="Any",
     )
     duty_station = CodeField(
         queryset=DutyStation.objects.all(),
         to_field_name="code",
         required=False,
         label="Duty station",
+        empty_label="Any",
     )
 
     def filters(self) -> Filters:

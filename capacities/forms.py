@@ -26,17 +26,22 @@ FIELDS = ("client", "duty_station", "area", "served_by", "posts", "annual_cost",
 class SupportCapacityForm(forms.Form):
     """A support capacity. ``clients``: the entities the user may keep capacities of."""
 
-    client = forms.ModelChoiceField(queryset=ClientEntity.objects.none(), label="Client entity")
+    client = forms.ModelChoiceField(
+        queryset=ClientEntity.objects.none(), label="Client entity", empty_label="Choose…"
+    )
     duty_station = forms.ModelChoiceField(
-        queryset=DutyStation.objects.order_by("name"), label="Duty station"
+        queryset=DutyStation.objects.order_by("name"), label="Duty station", empty_label="Choose…"
     )
     area = forms.ModelChoiceField(
-        queryset=FunctionalArea.objects.order_by("code"), label="Functional area"
+        queryset=FunctionalArea.objects.order_by("code"),
+        label="Functional area",
+        empty_label="Choose…",
     )
     served_by = forms.ModelChoiceField(
         queryset=ServiceProvider.objects.order_by("code"),
         required=False,
         label="Served by",
+        empty_label="Nobody: the entity's own team",
         help_text="The provider that serves the entity here. Leave empty for its own team.",
     )
     posts = forms.DecimalField(

@@ -20,16 +20,20 @@ def _code_choice(queryset, **kwargs) -> forms.ModelChoiceField:
 class DesignationRequestForm(forms.Form):
     """A request: a provider for a client entity and one service, or a whole area."""
 
-    client = _code_choice(ClientEntity.objects.none(), label="Client entity")
-    provider = _code_choice(ServiceProvider.objects.order_by("code"), label="Provider")
+    client = _code_choice(ClientEntity.objects.none(), label="Client entity", empty_label="Choose…")
+    provider = _code_choice(
+        ServiceProvider.objects.order_by("code"), label="Provider", empty_label="Choose…"
+    )
     service = _code_choice(
         Service.objects.order_by("code"),
         required=False,
+        empty_label="None: a whole area",
         help_text="One catalogue service, or leave empty and choose an area.",
     )
     area = _code_choice(
         FunctionalArea.objects.order_by("code"),
         required=False,
+        empty_label="None: one service",
         label="Functional area",
         help_text="Every service of the area (a service-level designation overrides it).",
     )

@@ -28,9 +28,11 @@ class AdvisorForm(forms.Form):
     of the working-hours overlap (``YYYY-Www``; by default the last complete week)."""
 
     client = _CodeField(
-        ClientEntity.objects.select_related("duty_station").order_by("code"), "client entity"
+        ClientEntity.objects.select_related("duty_station").order_by("code"),
+        "client entity",
+        empty_label="Choose…",
     )
-    service = _CodeField(Service.objects.order_by("code"), "service")
+    service = _CodeField(Service.objects.order_by("code"), "service", empty_label="Choose…")
     week = forms.CharField(
         required=False, max_length=8, label="Reference week (YYYY-Www)", strip=True
     )
@@ -39,7 +41,7 @@ class AdvisorForm(forms.Form):
         super().__init__(*args, **kwargs)
         if own_clients is not None:
             # Only what the user may ask for is offered; another code is refused by scope.
-            self.fields["client"].widget.choices = [("", "---------")] + [
+            self.fields["client"].widget.choices = [("", "Choose…")] + [
                 (c.code, f"{c.code} – {c.name}") for c in own_clients
             ]
 
@@ -60,4 +62,9 @@ class AdvisorForm(forms.Form):
 class MapForm(forms.Form):
     """The map's filter: a functional area (by code), or every area."""
 
-    area = _CodeField(FunctionalArea.objects.order_by("code"), "functional area", required=False)
+    area = _CodeField(
+        FunctionalArea.objects.order_by("code"),
+        "functional area",
+        required=False,
+        empty_label="Any",
+    )

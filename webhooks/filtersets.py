@@ -3,7 +3,7 @@
 import django_filters
 
 from clients.models import ClientEntity
-from core.filters import CodeChoiceFilter
+from core.filters import CodeChoiceFilter, YesNoAnySelect
 from providers.models import ServiceProvider
 
 from .choices import DeliveryStatus, EventType
@@ -13,7 +13,7 @@ from .models import Delivery, Subscription
 class SubscriptionFilterSet(django_filters.FilterSet):
     provider = CodeChoiceFilter(queryset=ServiceProvider.objects)
     client = CodeChoiceFilter(queryset=ClientEntity.objects, label="Client entity")
-    is_active = django_filters.BooleanFilter(label="Active")
+    is_active = django_filters.BooleanFilter(label="Active", widget=YesNoAnySelect)
     ordering = django_filters.OrderingFilter(
         fields=(("pk", "id"), ("url", "endpoint"), ("created_at", "created_at"))
     )
