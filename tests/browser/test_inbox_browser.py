@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from cost_recovery.models import Statement
 from demo.management.commands.seed_demo import DEMO_PASSWORD
@@ -138,8 +139,9 @@ def narrow_menu(page, base: str, role: str, shot: str) -> None:
     assert page.get_by_role("navigation", name="Main").is_visible()
     button.click()
     page.set_viewport_size({"width": 1366, "height": 900})
-    assert not button.is_visible()
-    assert page.get_by_role("navigation", name="Main").is_visible()
+    # The page hears of the new width in a media-query event: wait for it.
+    expect(button).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
 def test_each_role_inbox_pages_and_accessibility(live_server, browser, demo):
