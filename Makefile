@@ -52,9 +52,15 @@ lint: $(VENV)/.installed-test
 audit: $(VENV)/.installed-test
 	$(PY) tools/audit_dependencies.py
 
-## test: install what tests need and run them all (SQLite unless DATABASE_URL is set)
+## test: install what tests need and run them all (SQLite unless DATABASE_URL is set):
+## the tests of one process each on TEST_WORKERS processes (pytest-xdist, a database
+## each), then those that share a Redis, a worker, Chromium or private services, in order.
+## (Exit status 5 is "nothing selected", e.g. PYTEST_ARGS naming one file.)
+TEST_WORKERS ?= 2
+SHARED := worker or faults or browser or redis
 test: $(VENV)/.installed-test browser lint audit
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not ($(SHARED))" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -m "$(SHARED)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts
