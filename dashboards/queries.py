@@ -36,6 +36,7 @@ from catalogue.selectors import in_force_on
 from compliance.choices import ComplianceScope
 from compliance.models import ComplianceResult, figures_withheld
 from compliance.selectors import BREACHED_SHOWN, open_breaches
+from core.figures import percent_of
 from core.months import provisional_note
 from core.zones import portal_today
 from providers.models import ServiceProvider
@@ -56,9 +57,7 @@ def latest_month(results: QuerySet[ComplianceResult]) -> dt.date | None:
 
 def pct(met: int, eligible: int) -> Decimal | None:
     """Attainment in percent, two decimals (None when nothing was eligible)."""
-    if not eligible:
-        return None
-    return (Decimal(met) * 100 / Decimal(eligible)).quantize(Decimal("0.01"))
+    return percent_of(met, eligible)
 
 
 # --------------------------------------------------------------------------------------

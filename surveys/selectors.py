@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from accounts.selectors import user_scope
 from catalogue.models import Offering
 from compliance.choices import MIN_ANSWERS_SHOWN
+from core.figures import percent_of
 
 from .choices import SATISFIED_FROM, SCORE_FIELDS, CampaignStatus
 from .models import Answer, Campaign, Invitation
@@ -92,12 +93,6 @@ class ResultCell:
     @property
     def service(self):
         return self.offering.service
-
-
-def _share(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _mean(value) -> Decimal | None:
@@ -192,8 +187,8 @@ def results(
         )
         if key in shown_keys:
             cell.shown = True
-            cell.response_rate = _share(n, people)
-            cell.satisfied_share = _share(agg["satisfied"], n)
+            cell.response_rate = percent_of(n, people, places=1)
+            cell.satisfied_share = percent_of(agg["satisfied"], n, places=1)
             cell.means = {name: _mean(agg[f"mean_{name}"]) for name in SCORE_FIELDS}
             cell.comments = comments.get(key, [])
         cells.append(cell)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 
@@ -29,17 +29,12 @@ from compliance.choices import ComplianceScope
 from compliance.models import figures_withheld
 from compliance.selectors import compliance_queryset
 from core.currencies import line_amount, round_amount
+from core.figures import percent_of
 from providers.regions import region_q
 from records.choices import RecordStatus
 from records.models import ServiceRecord
 
 from ..pricing import RateBook, priced_counts
-
-
-def _pct(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class ValueRow:
     @property
     def attainment(self) -> Decimal | None:
         """Attainment of the standards but satisfaction, in percent."""
-        return _pct(self.met, self.eligible)
+        return percent_of(self.met, self.eligible)
 
     @property
     def satisfaction_withheld(self) -> bool:
@@ -84,7 +79,7 @@ class ValueRow:
         """Share of satisfied answers in percent (None when withheld or without answers)."""
         if self.satisfaction_withheld:
             return None
-        return _pct(self.satisfied, self.answers)
+        return percent_of(self.satisfied, self.answers)
 
 
 def value_for_money(
