@@ -246,11 +246,12 @@ def volumes_table(volumes, *, key: str = "volumes", caption: str = "") -> Table:
     row_css = []
     for v in volumes:
         note = f"{v.unpriced} record(s) without a rate" if v.unpriced else ""
+        service = v.line.offering.service
         table.rows.append(
             [
                 Cell(str(v.sla), href=reverse("sla:sla-detail", args=[v.sla.pk]) + "#volumes"),
                 Cell(v.sla.agreement.client.code),
-                Cell(v.line.offering.service.code, note=v.line.offering.service.unit_of_service),
+                Cell(service.code, note=f"{service.name}, per {service.unit_of_service}"),
                 Cell(v.expected),
                 Cell(v.expected_to_date),
                 Cell(v.actual, note=note),

@@ -44,12 +44,13 @@ def deadline_table(
                 Cell(record.external_ref, href=href),
                 Cell(record.provider.code),
                 Cell(record.client.code),
-                Cell(record.service.code),
+                Cell(record.service.code, note=record.service.name),
                 Cell(record.received_at, instant(record.received_at)),
                 Cell(
                     f"{item.target.line.sla.agreement.number} target ({item.standard.code})"
                     if item.target
-                    else item.standard.code
+                    else item.standard.code,
+                    note=item.standard.get_kind_display(),
                 ),
                 Cell(item.due_at, instant(item.due_at)),
             ]
