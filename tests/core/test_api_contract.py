@@ -217,3 +217,14 @@ def test_every_api_endpoint_builds_on_the_contract_base_classes():
         "API endpoints that skip the contract (base them on core.api.viewsets: "
         "PortalAPIView, PortalGenericViewSet, PortalModelViewSet, ...):\n" + "\n".join(outside)
     )
+
+
+def test_building_the_schema_runs_no_query(db):
+    """The schema is built on a process's first API request (to know each operation's
+    query parameters): it must never run a list's work, such as an analysis, to do so."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        SchemaGenerator().get_schema(request=None, public=True)
+    assert [q["sql"] for q in ctx.captured_queries] == []
