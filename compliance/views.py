@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from accounts.selectors import user_scope
 from core.sections import PageSection
-from core.views import FilteredListView
+from core.views import FilteredListView, LateRowPaginator
 from providers.models import ServiceProvider
 
 from .choices import ComplianceScope
@@ -31,6 +31,7 @@ class ComplianceListView(FilteredListView):
     template_name = "compliance/compliance_list.html"
     table = RESULTS
     paginate_by = 50
+    paginator_class = LateRowPaginator  # ordered by the provider's and standard's codes
 
     def get_base_queryset(self):
         return compliance_queryset(user=self.request.user).order_by(

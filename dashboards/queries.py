@@ -336,12 +336,15 @@ def open_deadlines(
     # Note: sorted on an expression, so that PostgreSQL reads the open records through the
     # (status, provider) index and sorts them, instead of walking the whole received_at
     # index looking for the rare old open records.
+    # The first ones are chosen in a subquery on the records alone, so that only they are
+    # joined to their provider, client, service and calendar (not every open record).
     received = ExpressionWrapper(F("received_at") + dt.timedelta(0), DateTimeField())
+    first = records.filter(status=RecordStatus.OPEN).order_by(received, "pk").values("pk")
     rows = list(
-        records.filter(status=RecordStatus.OPEN)
+        ServiceRecord.objects.filter(pk__in=first[:candidates])
         .select_related("provider", "client", "service", "calendar")
         .prefetch_related("calendar__holidays")
-        .order_by(received, "pk")[:candidates]
+        .order_by("received_at", "pk")
     )
     return open_record_deadlines(rows, now=now)
 

@@ -82,6 +82,9 @@ def open_record_deadlines(
         service_id__in=services, kind=MeasureKind.TIMELINESS
     ).order_by("code"):
         standards[standard.service_id].append(standard)
+    # Note: only the versions between a record's provider and client matter; a provider's
+    # agreements with its other clients would load their targets for nothing.
+    pairs = {(r.provider_id, r.client_id) for r in records}
     versions = {
         v.pk: v
         for v in versions_in_force(
@@ -89,6 +92,7 @@ def open_record_deadlines(
             first=min(r.received_at for r in records).date() - dt.timedelta(days=1),
             after_last=dt.date.max,
         )
+        if (v.provider_id, v.client_id) in pairs
     }
     targets: dict[tuple[int, int, int], list] = defaultdict(list)  # (provider, client, service)
     for target in (

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
 from clients.models import ClientEntity
-from core.views import CappedPaginator
+from core.views import CappedPaginator, LateRowPaginator
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,22 @@ def test_a_list_page_says_more_than_the_cap(client, monkeypatch):
     # Narrowed below the cap: the exact count and every page, as before.
     narrow = client.get("/clients/?q=UNM").content.decode()
     assert "more than" not in narrow
+
+
+def test_late_rows_give_the_same_pages_in_one_query_each():
+    """Ordered by another table's column, with ties broken by code: every page holds the
+    rows a plain slice would, in the same order, read with their related objects in one
+    query (the count aside)."""
+    from catalogue.models import Service
+
+    services = Service.objects.select_related("area").order_by("-area__code", "code")
+    plain, late = CappedPaginator(services, 7), LateRowPaginator(services, 7)
+    assert late.num_pages == plain.num_pages > 2
+    for number in plain.page_range:
+        expected = [s.code for s in plain.page(number)]
+        page = late.page(number)
+        with CaptureQueriesContext(connection) as ctx:
+            got = [(s.code, s.area.code) for s in page]
+        assert [code for code, _ in got] == expected
+        assert len(ctx.captured_queries) == 1
+        assert "IN (SELECT" in ctx.captured_queries[0]["sql"]  # the keys chosen first
