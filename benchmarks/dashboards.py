@@ -181,7 +181,12 @@ def is_list(label: str) -> bool:
 
 
 def measure(
-    context: dict, requests: int, *, cached: bool, only: str = "", profile: bool = False
+    context: dict,
+    requests: int,
+    *,
+    cached: bool,
+    only: str = "",
+    profile: str = "",
 ) -> list[dict]:
     """Times every page ``requests`` times; ``cached``: with the dashboards' cache on
     (the first request fills it), else with it off (every request computes its figures)."""
@@ -213,7 +218,7 @@ def measure(
                 assert response.status_code == 200, (url, response.status_code)
                 counts.add(len(ctx.captured_queries))
             if profile:
-                print_profile(client, url, requests)
+                print_profile(client, url, requests, order=profile)
                 continue
             times = []
             for _ in range(requests):
@@ -241,7 +246,7 @@ def measure(
     return figures
 
 
-def print_profile(client, url: str, requests: int) -> None:
+def print_profile(client, url: str, requests: int, *, order: str = "cumulative") -> None:
     """cProfile of ``requests`` requests of ``url``: the top functions, cumulative."""
     import cProfile
     import io
@@ -253,7 +258,7 @@ def print_profile(client, url: str, requests: int) -> None:
         client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(45)
     print(f"--- cProfile, {requests} requests of {url}")
     print(out.getvalue())
 
@@ -273,7 +278,13 @@ def main() -> None:
         help="measure only the pages whose label has one of these (comma-separated)",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="profile the pages (cProfile) instead of timing"
+        "--profile",
+        nargs="?",
+        const="cumulative",
+        default="",
+        metavar="ORDER",
+        help="profile the pages (cProfile) instead of timing; ORDER: cumulative (default), "
+        "tottime, ...",
     )
     args = parser.parse_args()
     if args.requests < 1:

@@ -270,10 +270,15 @@ def newest_breaches(
     """The open breaches of ``months``, newest first: the first ``limit`` (one query)."""
     # Note: ordered on the results' own columns, so that PostgreSQL sorts the breaches
     # before joining the ones it keeps (not after joining them all).
+    # The newest are chosen in a subquery on the results alone; only they are joined to
+    # what the table shows.
     breaches = open_breaches(results=results.filter(period__in=months)).order_by(
         "-period", "provider_id", "standard_id", "pk"
     )
-    return list(breaches[:limit])
+    newest = breaches.values("pk")[:limit]
+    return list(
+        results.filter(pk__in=newest).order_by("-period", "provider_id", "standard_id", "pk")
+    )
 
 
 def client_misses(
