@@ -34,7 +34,13 @@ class AdvisorForm(forms.Form):
     )
     service = _CodeField(Service.objects.order_by("code"), "service", empty_label="Choose…")
     week = forms.CharField(
-        required=False, max_length=8, label="Reference week (YYYY-Www)", strip=True
+        required=False,
+        max_length=8,
+        # Plain words: the week whose working hours are compared, with an example of how
+        # to write it (ISO week numbering); empty means last week.
+        label="Week compared (e.g. 2026-W10)",
+        strip=True,
+        widget=forms.TextInput(attrs={"placeholder": "last week"}),
     )
 
     def __init__(self, *args, own_clients=None, **kwargs):

@@ -24,6 +24,7 @@ from clients.models import ClientEntity
 from compliance.choices import MIN_ANSWERS_SHOWN, ComplianceScope
 from compliance.models import ComplianceResult
 from core.clock import WorkCalendar, iso_week_bounds, working_overlap_seconds
+from core.figures import duration_hm
 from core.models import DutyStation, Holiday
 from core.months import add_months, local_month, months_up_to
 from core.zones import portal_today
@@ -124,9 +125,16 @@ class Advice:
     candidates: list[Candidate] = field(default_factory=list)
     message: str = ""
 
+    @property
+    def week_days(self) -> tuple[dt.date, dt.date]:
+        """The Monday and the Sunday of the reference week."""
+        start, end = iso_week_bounds(self.week)
+        return start.date(), end.date() - dt.timedelta(days=1)
 
-def _hours(seconds: int) -> str:
-    return f"{Decimal(seconds) / 3600:.1f} h"
+
+def _per_week(seconds: int) -> str:
+    """Working time of a week as the page shows it: ``28 h 30 min a week``."""
+    return f"{duration_hm(seconds)} a week"
 
 
 def designation_advice(
@@ -290,10 +298,10 @@ def _overlap_factor(calendars, provider, client, client_seconds, start, end):
     figures = {"seconds": seconds, "client_seconds": client_seconds}
     if not client_seconds:
         note = "the client's duty station does not work that week"
-        return Factor("overlap", None, _hours(seconds), note, figures), seconds
+        return Factor("overlap", None, _per_week(seconds), note, figures), seconds
     score = ratio(seconds, client_seconds)
-    note = f"of the client's {_hours(client_seconds)} ({percent(score)})"
-    return Factor("overlap", score, _hours(seconds), note, figures), seconds
+    note = f"{percent(score)} of the client's {duration_hm(client_seconds)}"
+    return Factor("overlap", score, _per_week(seconds), note, figures), seconds
 
 
 def _scope_factor(offering: Offering, client: ClientEntity) -> Factor:
