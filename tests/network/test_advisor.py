@@ -228,6 +228,12 @@ class TestPage:
             assert text in html, text
         assert "YYYY-Www" not in html and "Reference week" not in html
 
+    def test_the_menu_marks_network_as_the_current_section_only(self, world, client):
+        client.force_login(user_with_role(Role.MANAGEMENT))
+        html = client.get("/network/advisor/").content.decode()
+        assert html.count('aria-current="page"') == 1
+        assert 'aria-current="page">Network</a>' in html
+
     def test_a_bad_code_is_a_form_error_and_nothing_else(self, world, client):
         client.force_login(user_with_role(Role.MANAGEMENT))
         response = client.get("/network/advisor/", {"client": "NOPE", "service": "TST-SVC-N"})
