@@ -66,7 +66,8 @@ class AdvisorForm(forms.Form):
 
 
 class MapForm(forms.Form):
-    """The map's filter: a functional area (by code), or every area."""
+    """The map's filter: a functional area (by code), or every area; and the day whose
+    designations are drawn (``YYYY-MM-DD``; today by default)."""
 
     area = _CodeField(
         FunctionalArea.objects.order_by("code"),
@@ -74,3 +75,18 @@ class MapForm(forms.Form):
         required=False,
         empty_label="Any",
     )
+    on = forms.DateField(
+        required=False,
+        label="Designations in force on",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-07-15."},
+    )
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")
+        first, last = HOLIDAY_YEARS
+        if on is not None and not first <= on.year <= last:
+            # The portal's calendars and months run over these years only.
+            raise forms.ValidationError(f"Choose a date between {first} and {last}.")
+        return on
