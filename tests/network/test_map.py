@@ -282,6 +282,13 @@ class TestApi:
         body = response.json()
         assert body["message"] and reason in " ".join(body["errors"][field])
 
+    def test_the_page_names_the_day_it_shows(self, world, client, management):
+        client.force_login(management)
+        html = client.get("/network/map/", {"on": "2026-04-10"}).content.decode()
+        assert "designations in force on 2026-04-10" in html
+        assert "the last month complete on that day" in html
+        assert "Designations in force on 2026-04-10" in html  # the table's caption
+
     def test_bad_input_on_the_page_is_a_form_error(self, world, client, management):
         client.force_login(management)
         html = client.get("/network/map/", {"on": "9999-01-01"}).content.decode()
