@@ -334,9 +334,11 @@ class UserScope:
 
     @property
     def reads_network_map(self) -> bool:
-        """The network map (every provider's attainment, every designation): the central
-        roles."""
-        return self.sees_everything
+        """The network map: every signed-in user, like the catalogue, the provider and
+        client profiles and approved designations (``sees_designation``) it draws. Each
+        provider's attainment on it is shown only where ``sees_provider`` allows, as on
+        the compliance pages."""
+        return self.authenticated
 
     # --- webhooks ------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Shares in percent, rounded one way everywhere a figure of the same kind is shown."""
+"""Figures as pages show them, one way everywhere a figure of the same kind is shown:
+shares in percent, durations in hours and minutes."""
 
 from decimal import Decimal
 
@@ -15,3 +16,14 @@ def percent_of(part: int, whole: int, *, places: int = 2) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PLACES[places])
+
+
+def duration_hm(seconds) -> str:
+    """Seconds as hours and minutes, e.g. ``7 h 30 min`` (``45 min`` under an hour; empty
+    for None)."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -34,7 +34,13 @@ class AdvisorForm(forms.Form):
     )
     service = _CodeField(Service.objects.order_by("code"), "service", empty_label="Choose…")
     week = forms.CharField(
-        required=False, max_length=8, label="Reference week (YYYY-Www)", strip=True
+        required=False,
+        max_length=8,
+        # Plain words: the week whose working hours are compared, with an example of how
+        # to write it (ISO week numbering); empty means last week.
+        label="Week compared (e.g. 2026-W10)",
+        strip=True,
+        widget=forms.TextInput(attrs={"placeholder": "last week"}),
     )
 
     def __init__(self, *args, own_clients=None, **kwargs):
@@ -60,7 +66,8 @@ class AdvisorForm(forms.Form):
 
 
 class MapForm(forms.Form):
-    """The map's filter: a functional area (by code), or every area."""
+    """The map's filter: a functional area (by code), or every area; and the day whose
+    designations are drawn (``YYYY-MM-DD``; today by default)."""
 
     area = _CodeField(
         FunctionalArea.objects.order_by("code"),
@@ -68,3 +75,18 @@ class MapForm(forms.Form):
         required=False,
         empty_label="Any",
     )
+    on = forms.DateField(
+        required=False,
+        label="Designations in force on",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-07-15."},
+    )
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")
+        first, last = HOLIDAY_YEARS
+        if on is not None and not first <= on.year <= last:
+            # The portal's calendars and months run over these years only.
+            raise forms.ValidationError(f"Choose a date between {first} and {last}.")
+        return on

@@ -179,8 +179,9 @@ def explanation() -> list[str]:
         "provider and the service over the same months (withheld below 5 answers).",
         "Cost-recovery rate: the cheapest rate in force ÷ this provider's rate, among rates "
         "in the same currency (the one most providers use).",
-        "Working-hours overlap: the hours of the reference week both duty stations work ÷ "
-        "the hours the client's duty station works that week.",
+        "Working-hours overlap: the hours both duty stations work in the week compared "
+        "(last week unless another is chosen) ÷ the hours the client's duty station works "
+        "that week.",
         "Scope: 1 when the offering serves the client's country (global offerings serve "
         "every country), else 0.",
         "A factor with no data adds nothing to the total. Equal totals are ordered by "

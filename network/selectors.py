@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.selectors import user_scope
 from catalogue.choices import MeasureKind, OfferingScope
 from catalogue.models import Designation, FunctionalArea, Offering, Service
 from catalogue.selectors import designated_providers, in_force_on, with_rate_on
@@ -24,8 +25,9 @@ from clients.models import ClientEntity
 from compliance.choices import MIN_ANSWERS_SHOWN, ComplianceScope
 from compliance.models import ComplianceResult
 from core.clock import WorkCalendar, iso_week_bounds, working_overlap_seconds
+from core.figures import duration_hm
 from core.models import DutyStation, Holiday
-from core.months import add_months, local_month, months_up_to
+from core.months import add_months, local_month, month_start, months_up_to
 from core.zones import portal_today
 from providers.models import ServiceProvider
 from surveys.choices import SATISFIED_FROM
@@ -124,9 +126,16 @@ class Advice:
     candidates: list[Candidate] = field(default_factory=list)
     message: str = ""
 
+    @property
+    def week_days(self) -> tuple[dt.date, dt.date]:
+        """The Monday and the Sunday of the reference week."""
+        start, end = iso_week_bounds(self.week)
+        return start.date(), end.date() - dt.timedelta(days=1)
 
-def _hours(seconds: int) -> str:
-    return f"{Decimal(seconds) / 3600:.1f} h"
+
+def _per_week(seconds: int) -> str:
+    """Working time of a week as the page shows it: ``28 h 30 min a week``."""
+    return f"{duration_hm(seconds)} a week"
 
 
 def designation_advice(
@@ -290,10 +299,10 @@ def _overlap_factor(calendars, provider, client, client_seconds, start, end):
     figures = {"seconds": seconds, "client_seconds": client_seconds}
     if not client_seconds:
         note = "the client's duty station does not work that week"
-        return Factor("overlap", None, _hours(seconds), note, figures), seconds
+        return Factor("overlap", None, _per_week(seconds), note, figures), seconds
     score = ratio(seconds, client_seconds)
-    note = f"of the client's {_hours(client_seconds)} ({percent(score)})"
-    return Factor("overlap", score, _hours(seconds), note, figures), seconds
+    note = f"{percent(score)} of the client's {duration_hm(client_seconds)}"
+    return Factor("overlap", score, _per_week(seconds), note, figures), seconds
 
 
 def _scope_factor(offering: Offering, client: ClientEntity) -> Factor:
@@ -321,6 +330,11 @@ BANDS = (
     ("low", Decimal(0), "under 80%"),
 )
 NO_DATA_BAND = ("none", None, "no data")
+# A provider whose figures the viewer may not see (``UserScope.sees_provider``): drawn
+# uncoloured, its attainment left out of the page and the API alike.
+NOT_SHOWN_BAND = ("hidden", None, "not shown")
+# The widest scope of a provider's offerings comes first.
+SCOPE_ORDER = (OfferingScope.GLOBAL, OfferingScope.REGIONAL, OfferingScope.LOCAL)
 
 
 def band_of(attainment: Decimal | None) -> str:
@@ -333,7 +347,8 @@ def band_of(attainment: Decimal | None) -> str:
 @dataclass
 class Point:
     """A provider or a client entity on the map; ``x``/``y`` None when its duty station
-    has no known location."""
+    has no known location. A provider's attainment is that of its last complete month;
+    ``shown`` is False when the viewer may not see it (its figures are then empty)."""
 
     code: str
     name: str
@@ -345,10 +360,19 @@ class Point:
     met: int = 0
     month: dt.date | None = None
     band: str = NO_DATA_BAND[0]
+    shown: bool = True
+    provisional: bool = False
+    scope: str = ""  # the widest scope of its offerings ("" when it offers nothing here)
+    countries: tuple[str, ...] = ()  # the countries its offerings of that scope serve
 
     @property
     def located(self) -> bool:
         return self.x is not None
+
+    @property
+    def location(self):
+        """The duty station's ``DutyStationLocation`` (None when not known)."""
+        return getattr(self.station, "location", None) if self.station else None
 
     @property
     def corner(self) -> tuple[float, float]:
@@ -367,60 +391,111 @@ class NetworkMap:
     width: int = geo.WIDTH
     height: int = geo.HEIGHT
 
+    @property
+    def hides_some(self) -> bool:
+        """Whether some provider's attainment is not shown to this viewer."""
+        return any(not p.shown for p in self.providers)
+
 
 def _place(point: Point) -> Point:
-    location = getattr(point.station, "location", None) if point.station else None
-    if location is not None:
-        point.x, point.y = geo.project(float(location.longitude), float(location.latitude))
+    if point.location is not None:
+        point.x, point.y = geo.project(
+            float(point.location.longitude), float(point.location.latitude)
+        )
     return point
 
 
-def network_map(*, area: FunctionalArea | None = None, now=None) -> NetworkMap:
+def map_month(zone: ZoneInfo, on: dt.date, now: dt.datetime) -> dt.date:
+    """The month whose attainment the map shows for a provider in ``zone`` on the day
+    ``on``: the last month complete on that day (from today on: in the provider's zone,
+    now)."""
+    if on >= portal_today(now):
+        return last_complete_month(zone, now)
+    return add_months(month_start(on), -1)
+
+
+def _scopes(provider_ids, area) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """{provider id: (widest scope of its offerings, of ``area`` when given; the countries
+    its offerings of that scope serve)} (one query)."""
+    rows = Offering.objects.filter(provider_id__in=provider_ids)
+    if area is not None:
+        rows = rows.filter(service__area=area)
+    found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for provider_id, scope, country in rows.order_by().values_list(
+        "provider_id", "scope", "countries__country"
+    ):
+        countries = found[provider_id][scope]
+        if country:
+            countries.add(country)
+    scopes = {}
+    for provider_id, by_scope in found.items():
+        widest = next(s for s in SCOPE_ORDER if s in by_scope)
+        countries = () if widest == OfferingScope.GLOBAL else tuple(sorted(by_scope[widest]))
+        scopes[provider_id] = (str(widest), countries)
+    return scopes
+
+
+def network_map(
+    *, user, area: FunctionalArea | None = None, on: dt.date | None = None, now=None
+) -> NetworkMap:
     """Providers (coloured by attainment in their last complete month), the client entities
-    they are designated to serve, and the designations in force, of ``area`` or all
-    (three queries whatever the number of rows)."""
+    they are designated to serve, and the designations in force on ``on`` (today by
+    default), of ``area`` or all, as ``user`` may see them: a provider's attainment only
+    where ``UserScope.sees_provider`` allows (as on the compliance pages), else not shown.
+    The page and the API both draw from here. Four queries whatever the number of rows
+    (and the user's scope, read once per request)."""
+    scope = user_scope(user)
     now = now or timezone.now()
-    today = portal_today(now)
-    links = [d for d in designations_in_force(on=today) if area is None or d.area_id == area.pk]
+    on = on or portal_today(now)
+    links = [d for d in designations_in_force(on=on) if area is None or d.area_id == area.pk]
     providers = ServiceProvider.objects.select_related("duty_station__location")
     if area is not None:
         providers = providers.filter(
             Q(offerings__service__area=area) | Q(pk__in={d.provider.pk for d in links})
         ).distinct()
     providers = list(providers.order_by("code"))
-    months = {p.pk: last_complete_month(ZoneInfo(p.duty_station.timezone), now) for p in providers}
+    months = {p.pk: map_month(ZoneInfo(p.duty_station.timezone), on, now) for p in providers}
+    shown = {p.pk for p in providers if scope.sees_provider(p.pk)}
     results = ComplianceResult.objects.filter(
         scope=ComplianceScope.MSS,
-        provider_id__in=list(months),
+        provider_id__in=sorted(shown),
         period__in=set(months.values()),
     ).exclude(kind=MeasureKind.SATISFACTION)
     if area is not None:
         results = results.filter(service__area=area)
-    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for provider_id, period, eligible, met in (
+    sums: dict[int, tuple[int, int, bool]] = {}
+    for provider_id, period, eligible, met, provisional in (
         results.order_by()
         .values("provider_id", "period")
-        .annotate(eligible=Sum("eligible"), met=Sum("met"))
-        .values_list("provider_id", "period", "eligible", "met")
+        .annotate(
+            eligible=Sum("eligible"),
+            met=Sum("met"),
+            provisional=Count("id", filter=Q(provisional=True)),
+        )
+        .values_list("provider_id", "period", "eligible", "met", "provisional")
     ):
         if months[provider_id] == period:
-            sums[provider_id] = [eligible or 0, met or 0]
+            sums[provider_id] = (eligible or 0, met or 0, bool(provisional))
+    scopes = _scopes([p.pk for p in providers], area)
     provider_points = {}
     for provider in providers:
-        eligible, met = sums[provider.pk]
-        attainment = ratio(met, eligible)
-        provider_points[provider.pk] = _place(
-            Point(
-                provider.code,
-                provider.name,
-                provider.duty_station,
-                attainment=attainment,
-                eligible=eligible,
-                met=met,
-                month=months[provider.pk],
-                band=band_of(attainment),
-            )
+        offered, countries = scopes.get(provider.pk, ("", ()))
+        point = Point(
+            provider.code,
+            provider.name,
+            provider.duty_station,
+            month=months[provider.pk],
+            scope=offered,
+            countries=countries,
         )
+        if provider.pk in shown:
+            eligible, met, provisional = sums.get(provider.pk, (0, 0, False))
+            point.eligible, point.met, point.provisional = eligible, met, provisional
+            point.attainment = ratio(met, eligible)
+            point.band = band_of(point.attainment)
+        else:
+            point.shown, point.band = False, NOT_SHOWN_BAND[0]
+        provider_points[provider.pk] = _place(point)
     client_points = {}
     for d in links:
         if d.client.pk not in client_points:
@@ -441,5 +516,5 @@ def network_map(*, area: FunctionalArea | None = None, now=None) -> NetworkMap:
         designations=links,
         lines=lines,
         area=area,
-        on=today,
+        on=on,
     )

@@ -1,9 +1,11 @@
 """The advisor's ranking and the map's accessible tables (``core.tables``)."""
 
+from catalogue.choices import OfferingScope
+from core.months import PROVISIONAL
 from core.tables import Cell, Column, Table, badge
 
 from .scoring import FACTORS, LABELS, NO_DATA, WEIGHTS
-from .selectors import BANDS, NO_DATA_BAND, Advice, NetworkMap
+from .selectors import BANDS, NO_DATA_BAND, NOT_SHOWN_BAND, Advice, NetworkMap
 
 
 def _factor_cell(factor) -> Cell:
@@ -52,7 +54,11 @@ def advice_table(advice: Advice) -> Table:
     return table
 
 
-BAND_LABELS = {name: label for name, _floor, label in BANDS} | {NO_DATA_BAND[0]: NO_DATA}
+BAND_LABELS = {name: label for name, _floor, label in BANDS} | {
+    NO_DATA_BAND[0]: NO_DATA,
+    NOT_SHOWN_BAND[0]: NOT_SHOWN_BAND[2],
+}
+SCOPE_LABELS = dict(OfferingScope.choices)
 
 
 def _place(point) -> str:
@@ -70,6 +76,7 @@ def provider_table(network: NetworkMap) -> Table:
         columns=[
             Column("Provider"),
             Column("Duty station"),
+            Column("Scope"),
             Column("Month"),
             Column("Attainment", True),
             Column("Colour band"),
@@ -79,15 +86,24 @@ def provider_table(network: NetworkMap) -> Table:
         figures=False,
     )
     for p in network.providers:
-        attainment = (
-            Cell(p.attainment, f"{p.attainment * 100:.1f}%", note=f"{p.met} of {p.eligible}")
-            if p.attainment is not None
-            else Cell(None, NO_DATA)
-        )
+        if not p.shown:
+            # Why it is not shown is said once, above the map (a note here would repeat
+            # it on every row).
+            attainment = Cell(None, NOT_SHOWN_BAND[2])
+        elif p.attainment is not None:
+            attainment = Cell(
+                p.attainment,
+                f"{p.attainment * 100:.1f}%",
+                note=f"{p.met} of {p.eligible}",
+                provisional=PROVISIONAL if p.provisional else "",
+            )
+        else:
+            attainment = Cell(None, NO_DATA)
         table.rows.append(
             [
                 Cell(p.code, note=p.name),
                 Cell(_place(p)),
+                Cell(SCOPE_LABELS.get(p.scope, "—"), note=", ".join(p.countries)),
                 Cell(f"{p.month:%Y-%m}" if p.month else "—"),
                 attainment,
                 Cell(p.band, BAND_LABELS[p.band]),

@@ -1,7 +1,8 @@
 """Pages of the support network: the designation advisor (central roles, and a client's
-focal points for their own entities) and the network map (central roles). Every page asks
-the user's scope (``UserScope``); the figures come from ``network.selectors``, the same
-functions the API calls."""
+focal points for their own entities) and the network map (every signed-in user, each
+provider's attainment as their scope allows). Every page asks the user's scope
+(``UserScope``); the figures come from ``network.selectors``, the same functions the API
+calls."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -10,11 +11,12 @@ from django.views import View
 
 from accounts.selectors import user_scope
 from clients.models import ClientEntity
+from core.zones import portal_today
 
 from . import geo
 from .forms import AdvisorForm, MapForm
 from .scoring import FACTORS, LABELS, WEIGHTS, explanation
-from .selectors import BANDS, NO_DATA_BAND, designation_advice, network_map
+from .selectors import BANDS, NO_DATA_BAND, NOT_SHOWN_BAND, designation_advice, network_map
 from .tables import advice_table, client_table, designation_table, provider_table
 
 
@@ -67,11 +69,17 @@ class NetworkMapView(LoginRequiredMixin, View):
 
     def get(self, request):
         if not user_scope(request.user).reads_network_map:
-            raise PermissionDenied("The network map is for management and catalogue managers.")
+            raise PermissionDenied("The network map is for signed-in users.")
         form = MapForm(request.GET or {})
         network = None
         if form.is_valid():
-            network = network_map(area=form.cleaned_data.get("area"))
+            network = network_map(
+                user=request.user, area=form.cleaned_data["area"], on=form.cleaned_data["on"]
+            )
+        bands = [(name, label) for name, _floor, label in BANDS]
+        bands.append((NO_DATA_BAND[0], NO_DATA_BAND[2]))
+        if network and network.hides_some:
+            bands.append((NOT_SHOWN_BAND[0], NOT_SHOWN_BAND[2]))
         return render(
             request,
             "network/map.html",
@@ -79,11 +87,11 @@ class NetworkMapView(LoginRequiredMixin, View):
                 "filterset": {"form": form},
                 "network": network,
                 "countries": geo.world_countries(),
-                "bands": [(name, label) for name, _floor, label in BANDS]
-                + [(NO_DATA_BAND[0], NO_DATA_BAND[2])],
+                "bands": bands,
                 "tables": [t(network) for t in (provider_table, client_table, designation_table)]
                 if network
                 else [],
-                "is_filtered": bool(request.GET.get("area")),
+                "is_today": network is None or network.on == portal_today(),
+                "is_filtered": any(request.GET.get(k) for k in ("area", "on")),
             },
         )

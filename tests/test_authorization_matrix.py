@@ -185,11 +185,14 @@ MATRIX = [
     E("integrations-api:integrationtoken-revoke", "POST", "/api/v1/integration-tokens/{token_p}/revoke/", ok={MANAGER_P}, hidden={CATALOGUE}),
 
     # The support network: the advisor for central roles and a client's own focal points
-    # (UserScope.may_seek_designation_advice_for); the map for central roles.
+    # (UserScope.may_seek_designation_advice_for); the map for every signed-in user, like
+    # the catalogue and approved designations, each provider's attainment scoped
+    # (UserScope.sees_provider, tests/network/test_map.py).
     E("network:designation-advisor", "GET", "/network/advisor/", ok=GLOBAL | {CLIENT_A, CLIENT_B}),
     E("network:designation-advisor", "GET", "/network/advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
     E("network:designation-advisor", "GET", "/network/advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
-    E("network:network-map", "GET", "/network/map/", ok=GLOBAL),
+    E("network:network-map", "GET", "/network/map/", ok=SESSION),
+    E("network:network-map", "GET", "/network/map/?area=HR&on=2026-02-15", ok=SESSION),
     # Probes and metrics: no sign-in; /metrics only with its token or from its networks
     # (the test settings set neither: tests/ops/test_metrics.py grants them).
     E("ops:healthz", "GET", "/healthz", ok=frozenset(ROLES)),
@@ -248,6 +251,9 @@ MATRIX = [
     E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=CONF-DOC", ok=GLOBAL | {CLIENT_A}),
     E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNAMA&service=PAY-OFF", ok=GLOBAL | {CLIENT_B}),
     E("network-api:designation-advisor", "GET", "/api/v1/designation-advisor/?client=UNEP&service=NOPE", bad=GLOBAL | {CLIENT_A, CLIENT_B}),
+    E("network-api:network-map", "GET", "/api/v1/network-map/", ok=SIGNED_IN),
+    E("network-api:network-map", "GET", "/api/v1/network-map/?area=HR&on=2026-02-15", ok=SIGNED_IN),
+    E("network-api:network-map", "GET", "/api/v1/network-map/?area=NOPE", bad=SIGNED_IN),
     E("audit-api:auditentry-detail", "GET", "/api/v1/audit/{audit_entry}/", ok=GLOBAL),
     # API: service records and imports
     E("records-api:servicerecord-list", "GET", "/api/v1/service-records/", ok=SIGNED_IN),

@@ -41,6 +41,7 @@ API_LISTS = {
     "/api/v1/slas/": 5,
     "/api/v1/rates/": 5,
     "/api/v1/statements/?provider=UNON&client=UNEP&period=2026-01": 11,
+    "/api/v1/network-map/": 7,
 }
 PAGES = {
     "/catalogue/": 9,
@@ -60,6 +61,7 @@ PAGES = {
     "/cost-recovery/rates/": 10,
     "/cost-recovery/volumes/": 13,
     "/cost-recovery/value-for-money/": 11,
+    "/network/map/": 12,
 }
 
 
@@ -177,8 +179,9 @@ def count(request) -> int:
     return len(ctx.captured_queries)
 
 
-# Answers the one statement its parameters name: no pages, so no page_size to take.
-NOT_PAGINATED = {"/api/v1/statements/"}
+# Answer one object (the statement its parameters name, the network map): no pages, so no
+# page_size to take.
+NOT_PAGINATED = {"/api/v1/statements/", "/api/v1/network-map/"}
 
 
 @pytest.mark.parametrize(("url", "ceiling"), API_LISTS.items())

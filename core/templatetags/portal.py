@@ -1,6 +1,7 @@
 from django import template
 
 from core.currencies import rate_text
+from core.figures import duration_hm
 from core.tables import render_table
 from core.zones import Instant
 
@@ -15,15 +16,8 @@ def get_item(mapping, key):
     return mapping.get(key) or []
 
 
-@register.filter
-def duration_hm(seconds) -> str:
-    """Seconds as hours and minutes, e.g. ``7 h 30 min``."""
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+# Seconds as hours and minutes, e.g. ``7 h 30 min`` (``core.figures``).
+register.filter("duration_hm", duration_hm)
 
 
 @register.filter

@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "records.choices.ImportStatus",
         "SlaStatusEnum": "sla.choices.SlaStatus",
         "MeasureKindEnum": "catalogue.choices.MeasureKind",
+        "OfferingScopeEnum": "catalogue.choices.OfferingScope",
         "ProviderKindEnum": "providers.choices.ProviderKind",
         "StatementStatusEnum": "cost_recovery.choices.StatementStatus",
         "TokenScopeEnum": "integrations.choices.TokenScope",

@@ -87,6 +87,21 @@ class TestSeesProvider:
         assert overdue_clients(people["client-unep"]) == ["UNEP"]
         assert overdue_clients(people["management"]) == ["UN-HABITAT", "UNEP"]
 
+    def test_the_network_map_shows_attainment_as_the_scope(self, client, people):
+        # Every signed-in user opens the map (page and API); a provider's attainment on it
+        # follows sees_provider, the rule of the compliance pages above.
+        for name, user in people.items():
+            scope = user_scope(user)
+            body = api(user).get("/api/v1/network-map/").json()
+            shown = {p["code"]: p["attainment_shown"] for p in body["providers"]}
+            for code in PROVIDERS:
+                assert shown[code] == scope.sees_provider(provider(code).pk), (name, code)
+            assert scope.reads_network_map, name
+            if not name.startswith("integration"):  # a token opens only the API
+                client.force_login(user)
+                assert client.get("/network/map/").status_code == 200, name
+        assert APIClient().get("/api/v1/network-map/").status_code == 401
+
 
 class TestSeesClient:
     def test_the_client_dashboard_answers_as_the_scope(self, client, people):

@@ -151,6 +151,10 @@ class TestApi:
             "shown": "no data", "note": "no eligible record in these months",
         }  # fmt: skip
         assert body["weights"]["attainment"] == 35 and body["method"]
+        # The API keeps the overlap in seconds (DOMAIN §9); only the page words it.
+        overlap = body["providers"][1]["factors"]["overlap"]
+        assert (overlap["seconds"], overlap["client_seconds"]) == (100_800, 144_000)
+        assert body["client_week_seconds"] == 144_000
 
     def test_no_provider_gives_an_empty_list_with_a_message(self, world, management):
         ServiceFactory(code="TST-SVC-NONE")
@@ -211,6 +215,24 @@ class TestPage:
             assert text in html, text
         table = html[html.index("<table") :]
         assert table.index("TST-A") < table.index("TST-B") < table.index("TST-C<")
+
+    def test_working_hours_in_common_are_hours_and_minutes_a_week(self, world, client):
+        client.force_login(user_with_role(Role.MANAGEMENT))
+        query = {"client": "TST-CLIENT-N", "service": "TST-SVC-N", "week": WEEK}
+        html = client.get("/network/advisor/", query).content.decode()
+        # B shares 100,800 s (28 h) of the client's 144,000 s (40 h) in week 2026-W10.
+        for text in ("28 h 00 min a week", "70.0% of the client&#x27;s 40 h 00 min",
+                     "the week of <strong>2026-03-02 to 2026-03-08</strong> (week 2026-W10)",
+                     "works 40 h 00 min that week",
+                     '<label for="id_week">Week compared (e.g. 2026-W10)</label>'):  # fmt: skip
+            assert text in html, text
+        assert "YYYY-Www" not in html and "Reference week" not in html
+
+    def test_the_menu_marks_network_as_the_current_section_only(self, world, client):
+        client.force_login(user_with_role(Role.MANAGEMENT))
+        html = client.get("/network/advisor/").content.decode()
+        assert html.count('aria-current="page"') == 1
+        assert 'aria-current="page">Network</a>' in html
 
     def test_a_bad_code_is_a_form_error_and_nothing_else(self, world, client):
         client.force_login(user_with_role(Role.MANAGEMENT))
