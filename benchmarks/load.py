@@ -56,8 +56,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ingest import database_from_env, drop_database, ensure_database  # noqa: E402
 
 # The URLs the users request, by group. ``{provider}``, ``{client}``, ``{service}`` and
-# ``{period}`` are drawn at random from the data for each request. New pages (the
-# dashboards) only need a line here.
+# ``{period}`` are drawn at random from the data for each request; ``{provider}`` among
+# the providers whose figures the user may see. New pages only need a line here.
 URLS = {
     "catalogue": (
         "/catalogue/",
@@ -178,13 +178,33 @@ def prepare(records: int, seed: int) -> dict:
     )
     with_records = ServiceRecord.objects.order_by().values_list("provider__code", flat=True)
     periods = ComplianceResult.objects.order_by().values_list("period", flat=True).distinct()
+    providers = sorted(set(with_records.distinct()))
     return {
-        "provider": sorted(set(with_records.distinct())),
+        "provider": providers,
+        "_followed": followed_providers(providers),
         "client": sorted(ClientEntity.objects.values_list("code", flat=True)),
         "service": sorted(Service.objects.values_list("code", flat=True)),
         "period": sorted(f"{p:%Y-%m}" for p in periods),
         "_providers_total": ServiceProvider.objects.count(),
     }
+
+
+def followed_providers(providers: list[str]) -> dict[str, list[str]]:
+    """Each login's share of ``providers``: those whose figures it may see (a provider's
+    compliance page answers 404 to anyone else), by the portal's own scope rule."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.selectors import user_scope
+    from providers.models import ServiceProvider
+
+    ids = dict(ServiceProvider.objects.filter(code__in=providers).values_list("code", "pk"))
+    followed = {}
+    for username in (name for names in LOGINS.values() for name in names):
+        scope = user_scope(get_user_model().objects.get(username=username))
+        followed[username] = [code for code in providers if scope.sees_provider(ids[code])]
+        if not followed[username]:
+            fail(f"{username} may see none of the providers with records")
+    return followed
 
 
 # --------------------------------------------------------------------------------------
@@ -371,7 +391,8 @@ def main() -> None:
             json.dumps(
                 {
                     "urls": URLS,
-                    "values": values,
+                    "values": {k: v for k, v in values.items() if not k.startswith("_")},
+                    "followed": values["_followed"],
                     "logins": LOGINS,
                     "dashboards": DASHBOARDS,
                     "password": "demo-portal-2026",

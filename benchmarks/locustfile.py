@@ -95,6 +95,7 @@ class PortalUser(HttpUser):
     def on_start(self):
         username = random.choice(PLAN["logins"][self.role])
         self.dashboard = PLAN["dashboards"][username]
+        self.providers = PLAN["followed"][username]  # those whose pages it may open
         self.client.get("/accounts/login/", name="sign-in form")
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post(
@@ -120,6 +121,7 @@ class PortalUser(HttpUser):
         group, template = random.choice(REQUESTS)
         values = {key: random.choice(choices) for key, choices in PLAN["values"].items()}
         values["dashboard"] = self.dashboard
+        values["provider"] = random.choice(self.providers)
         with self.client.get(
             template.format(**values),
             name=f"{group} {template}",
